@@ -1,0 +1,56 @@
+# Prêt à dépenser — every stage of the product is a target; `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+UV_VERSION := 0.13.8
+
+DATA ?= data/synthetic
+CLIENTS ?= 20000
+SEED ?= 42
+
+.DEFAULT_GOAL := help
+.PHONY: help setup demo generate validate features realism calibrate test test-fast lint bench
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(VENV)/.synced ## Create .venv with the locked dependencies (uv.lock)
+
+demo: setup ## Set up, generate the default synthetic data, build features and report realism
+	@$(MAKE) --no-print-directory generate features realism
+
+generate: setup ## Generate synthetic data: CLIENTS=20000 SEED=42 DATA=data/synthetic
+	$(PY) -m training generate --clients $(CLIENTS) --seed $(SEED) --out $(DATA)
+
+validate: setup ## Check every table in DATA against the schema
+	$(PY) -m training validate --data $(DATA)
+
+features: setup ## Build the feature matrix of DATA (batch path) and time it
+	$(PY) -m training features --data $(DATA)
+
+realism: setup ## Compare DATA with the real-data statistics
+	$(PY) -m training realism --data $(DATA)
+
+calibrate: setup ## Refit the generator statistics on ../shared/data/home-credit-sample
+	$(PY) -m training calibrate
+
+test: setup ## Run every test, slow and end-to-end ones included
+	$(PY) -m pytest
+
+test-fast: setup ## Run the fast tests only
+	$(PY) -m pytest -m "not slow"
+
+lint: setup ## Ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup ## Benchmarks (QUICK=1 for the short CI version)
+	$(PY) benchmarks/feature_engine.py $(if $(QUICK),--quick,)

@@ -1,0 +1,151 @@
+"""Command line of the training side: calibrate, generate, validate, features, realism.
+
+Each command is a thin wrapper: parse options, call the pure core, report. Errors a
+user can cause (bad files, bad options) end with a readable message and exit code 2,
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from training import config, logs
+from training.validation import SchemaError
+
+app = typer.Typer(
+    help="Prêt à dépenser: Home Credit data, synthetic generator and feature pipeline.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+DataDir = Annotated[
+    Path, typer.Option("--data", help="Directory in the Kaggle layout (CSV or Parquet).")
+]
+
+
+@app.callback()
+def main(
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+    log_json: Annotated[bool, typer.Option(help="Log JSON lines instead of text.")] = False,
+) -> None:
+    """Configure logging for every command."""
+    logs.configure(log_level, log_json)
+
+
+@app.command()
+def generate(
+    clients: Annotated[int, typer.Option(min=100, help="Labelled clients (application_train rows); application_test gets the Kaggle share on top.")] = config.DEFAULT_CLIENTS,  # noqa: E501
+    out: Annotated[Path, typer.Option(help="Output directory (created).")] = config.DEFAULT_DATA_DIR,  # noqa: E501
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = config.DEFAULT_SEED,  # noqa: E501
+    fmt: Annotated[str, typer.Option("--format", help="csv (Kaggle layout) or parquet.")] = "csv",
+) -> None:
+    """Write all seven synthetic tables plus application_test.csv, calibrated on real rows."""
+    from training.data import write_dataset
+    from training.synth import generate_dataset
+
+    if fmt not in ("csv", "parquet"):
+        _fail(f"--format must be csv or parquet, not {fmt!r}")
+    start = time.perf_counter()
+    with console.status("generating") as status:
+        frames = generate_dataset(
+            clients, seed, progress=lambda step: status.update(f"generating: {step}")
+        )
+        status.update(f"writing {out}")
+        write_dataset(frames, out, fmt)  # type: ignore[arg-type]
+    _print_sizes(frames, f"Generated in {time.perf_counter() - start:.1f} s → {out}")
+
+
+@app.command()
+def calibrate(
+    sample: Annotated[Path, typer.Option(help="Directory of real Kaggle CSV rows.")] = config.REAL_SAMPLE_DIR,  # noqa: E501
+    out: Annotated[Path, typer.Option(help="Statistics file to write.")] = Path("training/synth/reference_stats.json"),  # noqa: E501
+) -> None:
+    """Fit the generator's statistics (never rows) on real data and save them."""
+    from training.synth import calibrate as calibration
+
+    if not (sample / "application_train.csv").is_file():
+        _fail(f"{sample} has no application_train.csv to calibrate on")
+    path = calibration.save(calibration.calibrate(sample), out)
+    console.print(f"Statistics written to {path}")
+
+
+@app.command()
+def validate(data: DataDir = config.DEFAULT_DATA_DIR) -> None:
+    """Load and check every table of a directory against the schema."""
+    frames = _load(data)
+    _print_sizes(frames, f"{data} is valid")
+
+
+@app.command()
+def features(
+    data: DataDir = config.DEFAULT_DATA_DIR,
+    out: Annotated[Path | None, typer.Option(help="Parquet file for the feature matrix.")] = None,
+) -> None:
+    """Build the feature matrix of application_train (batch path) and report its cost."""
+    import resource
+
+    from training.features import build_batch
+
+    frames = _load(data)
+    start = time.perf_counter()
+    matrix = build_batch(frames)
+    seconds = time.perf_counter() - start
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    console.print(
+        f"{matrix.values.shape[0]:,} clients × {matrix.values.shape[1]} features in "
+        f"{seconds:.1f} s (process peak memory {peak_mib:,.0f} MiB)"
+    )
+    if out is not None:
+        matrix.to_pandas().to_parquet(out)
+        console.print(f"Written to {out}")
+
+
+@app.command()
+def realism(data: DataDir = config.DEFAULT_DATA_DIR) -> None:
+    """Compare a directory's tables with the real-data statistics, column by column."""
+    from training.synth import calibrate as calibration
+    from training.synth.realism import compare_dataset
+
+    report = compare_dataset(_load(data), calibration.load())
+    report["abs_missing"] = report["missing_difference"].abs()
+    summary = report.groupby("table").agg(
+        columns=("column", "size"),
+        median_distance=("distance", "median"),
+        max_distance=("distance", "max"),
+        max_missing_difference=("abs_missing", "max"),
+    )
+    table = RichTable("table", *summary.columns, title="Distance to the real data")
+    for name, row in summary.iterrows():
+        table.add_row(str(name), *(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+    Console().print(table)
+    worst = report.nlargest(5, "distance")[["table", "column", "distance"]]
+    Console().print("Largest distances:\n" + worst.to_string(index=False))
+
+
+def _load(data: Path) -> dict:
+    from training.data import load_dataset
+
+    try:
+        return load_dataset(data)
+    except (SchemaError, FileNotFoundError, ValueError) as error:
+        _fail(str(error))
+        raise  # unreachable: _fail exits
+
+
+def _print_sizes(frames: dict, title: str) -> None:
+    table = RichTable("table", "rows", "columns", title=title)
+    for name, frame in frames.items():
+        table.add_row(name, f"{len(frame):,}", str(frame.shape[1]))
+    Console().print(table)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(2)

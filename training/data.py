@@ -1,0 +1,164 @@
+"""Read and write the Home Credit tables (Kaggle CSV layout or Parquet).
+
+Thin IO around :mod:`training.validation`: every frame returned here has been validated
+and typed against the schema, and every failure a user can cause (bad text, missing file,
+malformed CSV) surfaces as a readable message rather than a pyarrow traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from rich.console import Console
+from rich.progress import Progress
+
+from training.schema import TABLES
+from training.schema.core import Table
+from training.validation import Problem, SchemaError, check_references, validate_frame
+
+logger = logging.getLogger(__name__)
+
+SUFFIXES = (".csv", ".csv.gz", ".parquet")
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+def find_table_file(directory: Path, name: str) -> Path | None:
+    """The file holding table ``name`` in ``directory`` (exact Kaggle name), if any."""
+    found = [directory / f"{name}{suffix}" for suffix in SUFFIXES]
+    found = [path for path in found if path.is_file()]
+    if len(found) > 1:
+        ignored = ", ".join(path.name for path in found[1:])
+        logger.warning("%s: using %s, ignoring %s", directory, found[0].name, ignored)
+    return found[0] if found else None
+
+
+def load_table(path: Path, table: Table) -> pd.DataFrame:
+    """Read one CSV or Parquet file and validate it; raises :class:`SchemaError` on bad data."""
+    raw = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path, table)
+    return validate_frame(raw, table, path.name)
+
+
+def load_dataset(directory: Path, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Load the tables found in ``directory``; only required tables must be present.
+
+    Missing optional tables are simply absent from the result. Foreign-key orphans are
+    logged as warnings since the real Kaggle files contain some.
+    """
+    names = list(TABLES) if tables is None else list(tables)
+    unknown = [name for name in names if name not in TABLES]
+    if unknown:
+        raise ValueError(f"unknown tables {unknown}; known tables are {list(TABLES)}")
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"data directory {directory} does not exist")
+    paths = {name: find_table_file(directory, name) for name in names}
+    missing = [name for name in names if TABLES[name].required and paths[name] is None]
+    if missing:
+        expected = ", ".join(f"{name}{suffix}" for name in missing for suffix in SUFFIXES)
+        raise FileNotFoundError(
+            f"no {', '.join(missing)} file in {directory} (expected {expected})"
+        )
+    frames: dict[str, pd.DataFrame] = {}
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
+        task = progress.add_task("Loading tables", total=len(names))
+        for name in names:
+            path = paths[name]
+            if path is None:
+                logger.info("%s: no file in %s, skipped", name, directory)
+            else:
+                progress.update(task, description=f"Loading {path.name}")
+                started = time.perf_counter()
+                frames[name] = load_table(path, TABLES[name])
+                seconds = time.perf_counter() - started
+                logger.info("%s: %d rows in %.1f s", path.name, len(frames[name]), seconds)
+            progress.advance(task)
+    for warning in check_references(frames):
+        logger.warning(warning)
+    return frames
+
+
+def write_dataset(
+    frames: Mapping[str, pd.DataFrame],
+    directory: Path,
+    fmt: Literal["csv", "parquet"] = "csv",
+) -> list[Path]:
+    """Write each frame as ``<name>.csv`` (Kaggle layout) or ``<name>.parquet``.
+
+    Everything is first written to temporary files which are renamed only once all
+    succeeded, so a failure never leaves a half-written or half-replaced dataset.
+    """
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown format {fmt!r}; use 'csv' or 'parquet'")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in frames.items():
+            target = directory / f"{name}.{fmt}"
+            temporary = directory / f".{target.name}.tmp"
+            written.append((temporary, target))
+            _write_table(pa.Table.from_pandas(frame, preserve_index=False), temporary, fmt)
+        for temporary, target in written:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _ in written:
+            temporary.unlink(missing_ok=True)
+    return [target for _, target in written]
+
+
+def _write_table(arrow: pa.Table, path: Path, fmt: str) -> None:
+    if fmt == "parquet":
+        pq.write_table(arrow, path)
+        return
+    options = pacsv.WriteOptions(quoting_header="none", batch_size=65536)
+    pacsv.write_csv(arrow, path, options)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return _to_pandas(pq.read_table(path))
+    except (pa.ArrowException, OSError) as error:
+        raise SchemaError(
+            [Problem(path.name, None, f"not a readable Parquet file: {error}")]
+        ) from error
+
+
+def _read_csv(path: Path, table: Table) -> pd.DataFrame:
+    """Read with schema types (fast); on conversion failure re-read as text to name the rows."""
+    read = pacsv.ReadOptions(block_size=1 << 24)
+    typed = {c.name: _DICTIONARY if c.is_categorical else pa.float64() for c in table.columns}
+    try:
+        return _read_csv_as(path, read, typed)
+    except pa.ArrowInvalid as typed_error:
+        logger.info("%s: typed reading failed (%s); re-reading as text", path.name, typed_error)
+    text = {c.name: _DICTIONARY if c.is_categorical else pa.string() for c in table.columns}
+    try:
+        return _read_csv_as(path, read, text)
+    except (pa.ArrowException, OSError) as error:
+        raise SchemaError(
+            [Problem(path.name, None, f"not a readable CSV file: {error}")]
+        ) from error
+
+
+def _read_csv_as(
+    path: Path, read: pacsv.ReadOptions, types: dict[str, pa.DataType]
+) -> pd.DataFrame:
+    convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
+    return _to_pandas(pacsv.read_csv(path, read_options=read, convert_options=convert))
+
+
+def _to_pandas(arrow: pa.Table) -> pd.DataFrame:
+    """One block per column, freeing Arrow memory as it goes; text stays Arrow-backed."""
+    text = pd.ArrowDtype(pa.string())
+    mapper = {pa.string(): text, pa.large_string(): text}.get
+    return arrow.to_pandas(split_blocks=True, self_destruct=True, types_mapper=mapper)
