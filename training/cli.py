@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,14 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 
+
+class Format(StrEnum):
+    """File formats the generator writes."""
+
+    csv = "csv"
+    parquet = "parquet"
+
+
 DataDir = Annotated[
     Path, typer.Option("--data", help="Directory in the Kaggle layout (CSV or Parquet).")
 ]
@@ -41,31 +50,46 @@ def main(
 
 @app.command()
 def generate(
-    clients: Annotated[int, typer.Option(min=100, help="Labelled clients (application_train rows); application_test gets the Kaggle share on top.")] = config.DEFAULT_CLIENTS,  # noqa: E501
-    out: Annotated[Path, typer.Option(help="Output directory (created).")] = config.DEFAULT_DATA_DIR,  # noqa: E501
-    seed: Annotated[int, typer.Option(help="Random seed: same seed, same files.")] = config.DEFAULT_SEED,  # noqa: E501
-    fmt: Annotated[str, typer.Option("--format", help="csv (Kaggle layout) or parquet.")] = "csv",
+    clients: Annotated[
+        int,
+        typer.Option(
+            min=100,
+            help="Labelled clients (application_train rows); "
+            "application_test gets the Kaggle share on top.",
+        ),
+    ] = config.DEFAULT_CLIENTS,
+    out: Annotated[
+        Path, typer.Option(help="Output directory (created).")
+    ] = config.DEFAULT_DATA_DIR,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: same seed, same files.")
+    ] = config.DEFAULT_SEED,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="csv (Kaggle layout) or parquet.")
+    ] = Format.csv,
 ) -> None:
     """Write all seven synthetic tables plus application_test.csv, calibrated on real rows."""
     from training.data import write_dataset
     from training.synth import generate_dataset
 
-    if fmt not in ("csv", "parquet"):
-        _fail(f"--format must be csv or parquet, not {fmt!r}")
     start = time.perf_counter()
     with console.status("generating") as status:
         frames = generate_dataset(
             clients, seed, progress=lambda step: status.update(f"generating: {step}")
         )
         status.update(f"writing {out}")
-        write_dataset(frames, out, fmt)  # type: ignore[arg-type]
+        write_dataset(frames, out, fmt.value)
     _print_sizes(frames, f"Generated in {time.perf_counter() - start:.1f} s → {out}")
 
 
 @app.command()
 def calibrate(
-    sample: Annotated[Path, typer.Option(help="Directory of real Kaggle CSV rows.")] = config.REAL_SAMPLE_DIR,  # noqa: E501
-    out: Annotated[Path, typer.Option(help="Statistics file to write.")] = Path("training/synth/reference_stats.json"),  # noqa: E501
+    sample: Annotated[
+        Path, typer.Option(help="Directory of real Kaggle CSV rows.")
+    ] = config.REAL_SAMPLE_DIR,
+    out: Annotated[Path, typer.Option(help="Statistics file to write.")] = Path(
+        "training/synth/reference_stats.json"
+    ),
 ) -> None:
     """Fit the generator's statistics (never rows) on real data and save them."""
     from training.synth import calibrate as calibration
@@ -127,6 +151,42 @@ def realism(data: DataDir = config.DEFAULT_DATA_DIR) -> None:
     Console().print(table)
     worst = report.nlargest(5, "distance")[["table", "column", "distance"]]
     Console().print("Largest distances:\n" + worst.to_string(index=False))
+
+
+@app.command()
+def signal(
+    data: DataDir = config.DEFAULT_DATA_DIR,
+    real_sample: Annotated[
+        Path,
+        typer.Option(
+            help="Real application_train rows to rank (faithfulness check); skipped when absent."
+        ),
+    ] = config.REAL_SAMPLE_DIR,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+) -> None:
+    """Quick-model AUC on DATA (all features vs application only) and on real applicants."""
+    from training.data import load_table
+    from training.schema import APPLICATION_TRAIN
+    from training.synth.signal import faithfulness
+    from training.synth.signal import signal as signal_report
+
+    frames = _load(data)
+    with console.status("cross-validating a quick LightGBM"):
+        report = signal_report(frames, folds)
+    console.print(
+        f"CV AUC on {data}: all features {report.auc_all_features:.3f}, "
+        f"application only {report.auc_application_only:.3f}"
+    )
+    real_file = real_sample / "application_train.csv"
+    if not real_file.is_file():
+        console.print(f"No real sample at {real_file}: faithfulness check skipped")
+        return
+    result = faithfulness(frames, load_table(real_file, APPLICATION_TRAIN))
+    console.print(
+        f"AUC on {result.real_rows:,} real applicants (application features): trained on "
+        f"generated {result.auc_trained_on_generated:.3f}, trained on real (CV) "
+        f"{result.auc_trained_on_real_cv:.3f}"
+    )
 
 
 def _load(data: Path) -> dict:

@@ -82,9 +82,10 @@ def concat(parts: Iterable[Columns]) -> Columns:
 
 
 def _codes_of_series(series: pd.Series, column: Column) -> np.ndarray:
-    if isinstance(series.dtype, pd.CategoricalDtype) and tuple(
-        series.cat.categories
-    ) == column.levels:
+    if (
+        isinstance(series.dtype, pd.CategoricalDtype)
+        and tuple(series.cat.categories) == column.levels
+    ):
         return series.cat.codes.to_numpy(dtype=np.int32)
     categorical = pd.Categorical(series, categories=list(column.levels))
     return categorical.codes.astype(np.int32)

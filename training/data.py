@@ -50,8 +50,9 @@ def load_table(path: Path, table: Table) -> pd.DataFrame:
 def load_dataset(directory: Path, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
     """Load the tables found in ``directory``; only required tables must be present.
 
-    Missing optional tables are simply absent from the result. Foreign-key orphans are
-    logged as warnings since the real Kaggle files contain some.
+    Missing optional tables are simply absent from the result. Problems of all files are
+    raised together in one :class:`SchemaError`. Foreign-key orphans are only logged as
+    warnings since the real Kaggle files contain some.
     """
     names = list(TABLES) if tables is None else list(tables)
     unknown = [name for name in names if name not in TABLES]
@@ -68,6 +69,7 @@ def load_dataset(directory: Path, tables: Iterable[str] | None = None) -> dict[s
             f"no {', '.join(missing)} file in {directory} (expected {expected})"
         )
     frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("Loading tables", total=len(names))
@@ -78,10 +80,16 @@ def load_dataset(directory: Path, tables: Iterable[str] | None = None) -> dict[s
             else:
                 progress.update(task, description=f"Loading {path.name}")
                 started = time.perf_counter()
-                frames[name] = load_table(path, TABLES[name])
-                seconds = time.perf_counter() - started
-                logger.info("%s: %d rows in %.1f s", path.name, len(frames[name]), seconds)
+                try:
+                    frames[name] = load_table(path, TABLES[name])
+                except SchemaError as error:
+                    problems.extend(error.problems)
+                else:
+                    seconds = time.perf_counter() - started
+                    logger.info("%s: %d rows in %.1f s", path.name, len(frames[name]), seconds)
             progress.advance(task)
+    if problems:
+        raise SchemaError(problems)
     for warning in check_references(frames):
         logger.warning(warning)
     return frames
@@ -139,7 +147,7 @@ def _read_csv(path: Path, table: Table) -> pd.DataFrame:
     typed = {c.name: _DICTIONARY if c.is_categorical else pa.float64() for c in table.columns}
     try:
         return _read_csv_as(path, read, typed)
-    except pa.ArrowInvalid as typed_error:
+    except (pa.ArrowException, OSError) as typed_error:
         logger.info("%s: typed reading failed (%s); re-reading as text", path.name, typed_error)
     text = {c.name: _DICTIONARY if c.is_categorical else pa.string() for c in table.columns}
     try:

@@ -69,14 +69,10 @@ def validate_frame(raw: pd.DataFrame, table: Table, source: str) -> pd.DataFrame
         for c in absent
         if c.required
     ]
-    if absent and not problems:
-        logger.info(
-            "%s: %d optional columns absent, filled as missing: %s",
-            source,
-            len(absent),
-            ", ".join(c.name for c in absent),
-        )
-    typed: dict[str, pd.Series | np.ndarray] = {}
+    optional = [c.name for c in absent if not c.required]
+    if optional:
+        logger.info("%s: optional columns absent, left missing: %s", source, ", ".join(optional))
+    typed: dict[str, pd.Categorical | np.ndarray] = {}
     for column in table.columns:
         if column.name not in raw.columns:
             typed[column.name] = _all_missing(column, len(raw))
@@ -84,7 +80,7 @@ def validate_frame(raw: pd.DataFrame, table: Table, source: str) -> pd.DataFrame
             typed[column.name] = _check_category(raw[column.name], column, source, problems)
         else:
             typed[column.name] = _check_number(raw[column.name], column, source, problems)
-    if not problems:
+    if not {p.column for p in problems} & set(table.primary_key):  # keys are clean
         problems.extend(_duplicate_keys(typed, table, source))
     if problems:
         raise SchemaError(problems)
@@ -128,7 +124,7 @@ def _parents(
     return " or ".join(present), pd.Index(ids)
 
 
-def _all_missing(column: Column, length: int) -> pd.Series | np.ndarray:
+def _all_missing(column: Column, length: int) -> pd.Categorical | np.ndarray:
     if column.is_categorical:
         return pd.Categorical.from_codes(np.full(length, -1), categories=list(column.levels))
     return np.full(length, np.nan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import logging
 import math
 from collections.abc import Callable
@@ -65,34 +66,32 @@ def problems_of(frame: pd.DataFrame, name: str, source: str) -> SchemaError:
     return caught.value
 
 
+APP, BUR = "application_train", "bureau"
+PROBLEMS = {
+    "required column": (APP, drop_column("TARGET"), "TARGET", "required column is missing", ()),
+    "text in number": (APP, set_value("AMT_CREDIT", 3, "abc"), "AMT_CREDIT", "not numeric", (3,)),
+    "non-integer": (APP, set_value("CNT_CHILDREN", 2, 2.5), "CNT_CHILDREN", "fractional", (2,)),
+    "missing key": (APP, set_value("SK_ID_CURR", 4, None), "SK_ID_CURR", "missing", (4,)),
+    "missing level": (APP, set_value("CODE_GENDER", 5, None), "CODE_GENDER", "missing", (5,)),
+    "above maximum": (APP, set_value("DAYS_BIRTH", 1, -10.0), "DAYS_BIRTH", "above", (1,)),
+    "infinite": (APP, set_value("AMT_CREDIT", 2, math.inf), "AMT_CREDIT", "not finite", (2,)),
+    "unknown level": (APP, set_value("CODE_GENDER", 6, "Q"), "CODE_GENDER", "'Q'", (6,)),
+    "target": (APP, set_value("TARGET", 3, 2), "TARGET", "other than 0 and 1", (3,)),
+    "duplicate key": (APP, set_value("SK_ID_CURR", 5, 100_000), None, "SK_ID_CURR", (1, 5)),
+    "below minimum": (BUR, set_value("AMT_CREDIT_SUM", 2, -5.0), "AMT_CREDIT_SUM", "below", (2,)),
+    "levels listed": (
+        BUR,
+        set_value("CREDIT_ACTIVE", 1, "Gone"),
+        "CREDIT_ACTIVE",
+        "expected",
+        (1,),
+    ),
+}
+
+
 @pytest.mark.parametrize(
     ("name", "mutate", "column", "expected", "rows"),
-    [
-        ("application_train", drop_column("TARGET"), "TARGET", "required column is missing", ()),
-        ("application_train", set_value("AMT_CREDIT", 3, "abc"), "AMT_CREDIT", "not numeric", (3,)),
-        (
-            "application_train",
-            set_value("CNT_CHILDREN", 2, 2.5),
-            "CNT_CHILDREN",
-            "fractional",
-            (2,),
-        ),
-        ("application_train", set_value("SK_ID_CURR", 4, None), "SK_ID_CURR", "missing", (4,)),
-        ("application_train", set_value("CODE_GENDER", 5, None), "CODE_GENDER", "missing", (5,)),
-        ("application_train", set_value("DAYS_BIRTH", 1, -10.0), "DAYS_BIRTH", "above", (1,)),
-        (
-            "application_train",
-            set_value("AMT_CREDIT", 2, math.inf),
-            "AMT_CREDIT",
-            "not finite",
-            (2,),
-        ),
-        ("application_train", set_value("CODE_GENDER", 6, "Q"), "CODE_GENDER", "'Q'", (6,)),
-        ("application_train", set_value("TARGET", 3, 2), "TARGET", "other than 0 and 1", (3,)),
-        ("application_train", set_value("SK_ID_CURR", 5, 100_000), None, "SK_ID_CURR", (1, 5)),
-        ("bureau", set_value("AMT_CREDIT_SUM", 2, -5.0), "AMT_CREDIT_SUM", "below", (2,)),
-        ("bureau", set_value("CREDIT_ACTIVE", 1, "Gone"), "CREDIT_ACTIVE", "expected one of", (1,)),
-    ],
+    [pytest.param(*case, id=case_id) for case_id, case in PROBLEMS.items()],
 )
 def test_each_problem_is_reported_with_file_column_and_rows(
     name: str,
@@ -225,6 +224,35 @@ def test_failed_write_keeps_the_previous_file(tmp_path: Path) -> None:
         write_dataset({"bureau": good.head(1), "broken": broken}, tmp_path)
     assert (tmp_path / "bureau.csv").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bureau.csv"]
+
+
+def test_gzipped_csv_loads(tmp_path: Path) -> None:
+    frames = typed_dataset()
+    write_dataset(frames, tmp_path)
+    plain = tmp_path / "bureau.csv"
+    (tmp_path / "bureau.csv.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    plain.unlink()
+    pd.testing.assert_frame_equal(load_dataset(tmp_path)["bureau"], frames["bureau"])
+
+
+def test_problems_of_several_files_are_raised_together(tmp_path: Path) -> None:
+    frames = typed_dataset()
+    bad_train = frames["application_train"].assign(AMT_CREDIT=-1.0)
+    bad_bureau = frames["bureau"].assign(DAYS_CREDIT=5.0)
+    write_dataset({"application_train": bad_train, "bureau": bad_bureau}, tmp_path)
+    with pytest.raises(SchemaError) as caught:
+        load_dataset(tmp_path)
+    found = {(p.file, p.column) for p in caught.value.problems}
+    assert found == {("application_train.csv", "AMT_CREDIT"), ("bureau.csv", "DAYS_CREDIT")}
+
+
+def test_duplicate_keys_are_reported_alongside_other_problems() -> None:
+    frame = make_raw("bureau")
+    set_value("SK_ID_BUREAU", 3, KEY_BASE["SK_ID_BUREAU"])(frame)
+    set_value("AMT_CREDIT_SUM", 2, -1.0)(frame)
+    error = problems_of(frame, "bureau", "bureau.csv")
+    assert [p.column for p in error.problems] == ["AMT_CREDIT_SUM", None]
+    assert error.problems[1].example_rows == (1, 3)
 
 
 def test_directory_with_only_application_train_loads(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from training.schema import TABLES
-from training.synth import calibrate, generate_dataset
+from training.synth import calibrate
 from training.synth.marginals import Marginal
 from training.synth.realism import compare_dataset, failures
 
@@ -20,8 +20,8 @@ def statistics() -> dict:
 
 
 @pytest.fixture(scope="module")
-def generated(statistics) -> dict[str, pd.DataFrame]:
-    return generate_dataset(20_000, seed=7, statistics=statistics)
+def generated(realistic_dataset) -> dict[str, pd.DataFrame]:
+    return realistic_dataset
 
 
 def naive_dataset(statistics: dict, n: int, rng: np.random.Generator) -> dict[str, pd.DataFrame]:

@@ -55,21 +55,27 @@ class Grouping:
         return self.size.astype(np.float64)
 
     def sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum per group of the valid values (0 if none)."""
         return self.reduce(values, ("sum",))[0]
 
     def mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean per group of the valid values."""
         return self.reduce(values, ("mean",))[0]
 
     def min(self, values: np.ndarray) -> np.ndarray:
+        """Smallest valid value per group."""
         return self.reduce(values, ("min",))[0]
 
     def max(self, values: np.ndarray) -> np.ndarray:
+        """Largest valid value per group."""
         return self.reduce(values, ("max",))[0]
 
     def var(self, values: np.ndarray) -> np.ndarray:
+        """Sample variance (ddof=1) per group of the valid values."""
         return self.reduce(values, ("var",))[0]
 
     def nunique(self, values: np.ndarray) -> np.ndarray:
+        """Number of distinct valid values per group."""
         return self.reduce(values, ("nunique",))[0]
 
     def reduce(self, values: np.ndarray, aggs: Sequence[Agg]) -> list[np.ndarray]:

@@ -14,7 +14,7 @@ import numpy as np
 from training.columns import Columns
 from training.features.aggregate import Agg, KeyIndex
 from training.features.labels import count_info, safe_name, share_text
-from training.features.spec import AggSpec, Block, codes, grouped_rows, level_rows, numeric
+from training.features.spec import AggSpec, Block, codes, grouped_rows, keys, level_rows, numeric
 from training.schema import BUREAU, BUREAU_BALANCE
 
 NUMERIC: dict[str, tuple[Agg, ...]] = {
@@ -63,7 +63,7 @@ def compute(tables: Mapping[str, Columns], clients: KeyIndex) -> np.ndarray:
     """All bureau features, in ``BLOCK.features`` order."""
     bureau, grouping = grouped_rows(tables["bureau"], "SK_ID_CURR", clients)
     if "bureau_balance" in tables:
-        credits = KeyIndex(bureau["SK_ID_BUREAU"])
+        credits = KeyIndex(keys(bureau, "SK_ID_BUREAU"))
         bureau = {**bureau, **_balance_per_credit(tables["bureau_balance"], credits)}
     active = level_rows(bureau, grouping, BUREAU, "CREDIT_ACTIVE", "Active")
     closed = level_rows(bureau, grouping, BUREAU, "CREDIT_ACTIVE", "Closed")

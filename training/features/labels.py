@@ -142,6 +142,7 @@ def safe_name(text: str) -> str:
 
 
 def column_text(column: Column) -> Text:
+    """The schema's wording of a column."""
     return Text(column.label_en, column.label_fr, column.unit)
 
 
@@ -167,12 +168,18 @@ def level_info(name: str, column: Column, level: str, source: str) -> FeatureInf
 
 
 def aggregate_info(prefix: str, column: str, text: Text, agg: str, source: str) -> FeatureInfo:
-    """E.g. "Previous applications: amount granted (mean)"."""
+    """E.g. "Previous applications: amount granted (mean)".
+
+    A ``size`` counts rows whatever the column holds, so its label leaves the column out.
+    """
     scope = SCOPES[prefix]
     agg_en, agg_fr = AGGREGATION_TEXT[agg]
     unit = "count" if agg in ("nunique", "size") else None if agg == "var" else text.unit
+    name = f"{prefix}{column}_{agg.upper()}"
+    if agg == "size":
+        return FeatureInfo(name, f"{scope.en}: {agg_en}", f"{scope.fr} : {agg_fr}", unit, source)
     return FeatureInfo(
-        f"{prefix}{column}_{agg.upper()}",
+        name,
         f"{scope.en}: {_inline(text.en)} ({agg_en})",
         f"{scope.fr} : {_inline(text.fr)} ({agg_fr})",
         unit,

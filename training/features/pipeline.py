@@ -49,7 +49,10 @@ _POSITIONS = {
 
 @dataclass(frozen=True)
 class FeatureMatrix:
-    """Feature values of the applications, in the application table's row order."""
+    """Feature values of the applications, in the application table's row order.
+
+    ``values`` has shape ``(n_clients, len(FEATURES))`` and is column-major (Fortran order).
+    """
 
     client_ids: np.ndarray
     values: np.ndarray
@@ -70,7 +73,8 @@ def build_features(tables: Mapping[str, Columns]) -> FeatureMatrix:
         raise ValueError("build_features needs tables['application'] with SK_ID_CURR")
     client_ids = tables["application"]["SK_ID_CURR"]
     clients = KeyIndex(client_ids)
-    values = np.full((len(client_ids), len(FEATURES)), np.nan)
+    # Column-major: each block lands as one contiguous copy, and to_pandas copies nothing.
+    values = np.full((len(client_ids), len(FEATURES)), np.nan, order="F")
     start = 0
     for block in BLOCKS:
         stop = start + len(block.features)

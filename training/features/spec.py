@@ -88,7 +88,7 @@ class AggSpec:
 
 @dataclass(frozen=True)
 class Block:
-    """The features computed from one history table (with its child table, if any).
+    """The features computed from one source table (with its child table, if any).
 
     ``compute(tables, clients)`` returns the values as an array of shape
     ``(len(features), n_clients)``; the pipeline calls it only when ``table`` is provided.
@@ -111,9 +111,14 @@ def codes(columns: Columns, name: str, n_rows: int) -> np.ndarray:
     return np.full(n_rows, MISSING_CODE, dtype=np.int32) if values is None else values
 
 
+def keys(columns: Columns, name: str) -> np.ndarray:
+    """A key column; a table given as no records at all has no columns."""
+    return columns.get(name, np.empty(0, dtype=np.int64))
+
+
 def grouped_rows(columns: Columns, key: str, parents: KeyIndex) -> tuple[Columns, Grouping]:
     """The rows of a child table whose ``key`` is a parent id, grouped by parent row."""
-    kept, grouping = parents.group(columns.get(key, np.empty(0, np.int64)))  # no records
+    kept, grouping = parents.group(keys(columns, key))
     return (columns if kept is None else take(columns, kept)), grouping
 
 

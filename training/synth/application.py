@@ -25,9 +25,7 @@ def generate_applications(
     """Application rows for ``client_ids`` and their latent risk (standard normal)."""
     n = len(client_ids)
     copula_stats = statistics["copula"]
-    copula = GaussianCopula(
-        tuple(copula_stats["dims"]), np.asarray(copula_stats["correlation"])
-    )
+    copula = GaussianCopula(tuple(copula_stats["dims"]), np.asarray(copula_stats["correlation"]))
     latent = copula.sample(n, rng)
     marginals = {k: Marginal.from_json(v) for k, v in statistics["marginals"].items()}
     columns: dict[str, np.ndarray] = {"SK_ID_CURR": client_ids}

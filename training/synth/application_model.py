@@ -33,9 +33,7 @@ CAR_OWNERS_ONLY = ("OWN_CAR_AGE",)
 MIN_COPULA_MISSING_RATE = 0.005
 
 BUILDING = tuple(
-    c.name
-    for c in APPLICATION_TRAIN.columns
-    if c.name.endswith(("_AVG", "_MODE", "_MEDI"))
+    c.name for c in APPLICATION_TRAIN.columns if c.name.endswith(("_AVG", "_MODE", "_MEDI"))
 )
 BUREAU_REQUESTS = tuple(c.name for c in APPLICATION_TRAIN.columns if c.name.startswith("AMT_REQ_"))
 SOCIAL_CIRCLE = tuple(c.name for c in APPLICATION_TRAIN.columns if "SOCIAL_CIRCLE" in c.name)

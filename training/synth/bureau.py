@@ -95,7 +95,9 @@ def _open_status(
     """Status of a month while the credit is open: the real non-"C" frequencies."""
     marginal = Marginal.from_json(table_stats["marginals"]["STATUS"])
     levels = [lvl for lvl in marginal.support if lvl != "C"]
-    weights = [p for lvl, p in zip(marginal.support, marginal.probabilities) if lvl != "C"]
+    weights = [
+        p for lvl, p in zip(marginal.support, marginal.probabilities, strict=True) if lvl != "C"
+    ]
     open_marginal = Marginal("category", tuple(levels), tuple(weights))
     latent = propensity(row_propensity, hm.ROW_SIGNAL, rng)
     return open_marginal.sample(uniforms_from_normals(latent))

@@ -30,7 +30,7 @@ from training.synth.marginals import (
 STATS_PATH = Path(__file__).with_name("reference_stats.json")
 # Biserial correlations are shrunk towards zero by this many standard errors, so sampling
 # noise in 5,000 rows does not become spurious signal in the generated data.
-SHRINK_STANDARD_ERRORS = 2.0
+SHRINK_STANDARD_ERRORS = 1.0
 
 
 def fit_column(values: pd.Series, order: list[str] | None = None) -> Marginal:

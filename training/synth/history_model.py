@@ -42,7 +42,13 @@ RISK_ORDER = {
         "Canceled",
         "Refused",
     ],
-    ("previous_application", "NAME_YIELD_GROUP"): ["low_normal", "low_action", "middle", "XNA", "high"],
+    ("previous_application", "NAME_YIELD_GROUP"): [
+        "low_normal",
+        "low_action",
+        "middle",
+        "XNA",
+        "high",
+    ],
     ("bureau_balance", "STATUS"): ["C", "X", "0", "1", "2", "3", "4", "5"],
 }
 
@@ -149,7 +155,10 @@ def calibrate_table(name: str, frame: pd.DataFrame) -> dict[str, Any]:
     return {
         "n_rows": len(frame),
         "marginals": marginals,
-        "copula": {"dims": list(copula.dims), "correlation": np.round(copula.correlation, 5).tolist()},
+        "copula": {
+            "dims": list(copula.dims),
+            "correlation": np.round(copula.correlation, 5).tolist(),
+        },
         "reference": reference,
     }
 
@@ -157,7 +166,7 @@ def calibrate_table(name: str, frame: pd.DataFrame) -> dict[str, Any]:
 # How much each table's client propensity shares with the latent risk behind TARGET.
 # The rest is client-level noise of its own, so each table adds information without
 # revealing the risk exactly.
-PROPENSITY_RISK_CORRELATION = {"bureau": 0.55, "previous_application": 0.55, "payments": 0.6}
+PROPENSITY_RISK_CORRELATION = {"bureau": 0.35, "previous_application": 0.35, "payments": 0.35}
 # Correlation of a single monthly status / instalment with the client's propensity.
 ROW_SIGNAL = 0.35
 MONTH_DAYS = 30.4375

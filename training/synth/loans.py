@@ -198,6 +198,10 @@ def _installments(previous, paying, statistics, rng) -> pd.DataFrame:
 def _credit_cards(previous, paying, statistics, rng) -> pd.DataFrame:
     """Monthly card statements since the card was granted; the limit is fixed per card."""
     cards = _repaid_loans(previous, revolving=True)
+    # Only part of the granted cards report monthly statements in the real data.
+    size = hm.FULL_DATA["credit_card_balance"]
+    wanted = size["parents"] / hm.FULL_DATA["previous_application"]["rows"] * len(previous)
+    cards = cards[rng.random(len(cards)) < min(wanted / max(len(cards), 1), 1.0)]
     first = np.maximum(
         np.floor(cards["DAYS_DECISION"].to_numpy() / hm.MONTH_DAYS), -hm.HISTORY_MONTHS
     ).astype(np.int64)

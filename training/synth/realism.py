@@ -69,7 +69,9 @@ def category_distance(values: pd.Series, reference: Marginal) -> tuple[float, tu
     return float(distance), unknown, absent
 
 
-def compare_table(table: str, frame: pd.DataFrame, reference: dict[str, Any]) -> list[ColumnRealism]:
+def compare_table(
+    table: str, frame: pd.DataFrame, reference: dict[str, Any]
+) -> list[ColumnRealism]:
     """Realism of every reference column present in the frame."""
     out = []
     for column, data in reference.items():
