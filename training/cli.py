@@ -132,12 +132,22 @@ def features(
 
 
 @app.command()
-def realism(data: DataDir = config.DEFAULT_DATA_DIR) -> None:
+def realism(
+    data: DataDir = config.DEFAULT_DATA_DIR,
+    plot: Annotated[
+        Path | None, typer.Option(help="PNG of real vs generated distributions.")
+    ] = None,
+) -> None:
     """Compare a directory's tables with the real-data statistics, column by column."""
     from training.synth import calibrate as calibration
     from training.synth.realism import compare_dataset
 
-    report = compare_dataset(_load(data), calibration.load())
+    frames, statistics = _load(data), calibration.load()
+    report = compare_dataset(frames, statistics)
+    if plot is not None:
+        from training.synth.plots import plot_realism
+
+        console.print(f"Plot written to {plot_realism(frames, statistics, report, plot)}")
     report["abs_missing"] = report["missing_difference"].abs()
     summary = report.groupby("table").agg(
         columns=("column", "size"),

@@ -166,7 +166,7 @@ def calibrate_table(name: str, frame: pd.DataFrame) -> dict[str, Any]:
 # How much each table's client propensity shares with the latent risk behind TARGET.
 # The rest is client-level noise of its own, so each table adds information without
 # revealing the risk exactly.
-PROPENSITY_RISK_CORRELATION = {"bureau": 0.35, "previous_application": 0.35, "payments": 0.35}
+PROPENSITY_RISK_CORRELATION = {"bureau": 0.3, "previous_application": 0.3, "payments": 0.3}
 # Correlation of a single monthly status / instalment with the client's propensity.
 ROW_SIGNAL = 0.35
 MONTH_DAYS = 30.4375
