@@ -9,9 +9,11 @@ UV_VERSION := 0.13.8
 DATA ?= data/synthetic
 CLIENTS ?= 20000
 SEED ?= 42
+INPUT ?= $(DATA)/application_test.csv
+OUTPUT ?= data/scores.csv
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo generate validate features realism calibrate test test-fast lint bench
+.PHONY: help setup demo generate validate features realism train score calibrate test test-fast lint bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -24,8 +26,9 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 setup: $(VENV)/.synced ## Create .venv with the locked dependencies (uv.lock)
 
-demo: setup ## Set up, generate the default synthetic data, build features and report realism
-	@$(MAKE) --no-print-directory generate features realism
+demo: setup ## Set up, generate the default synthetic data, report realism, train and save the model
+	@$(MAKE) --no-print-directory generate realism train
+	$(VENV)/bin/bentoml models list credit_scoring
 
 generate: setup ## Generate synthetic data: CLIENTS=20000 SEED=42 DATA=data/synthetic
 	$(PY) -m training generate --clients $(CLIENTS) --seed $(SEED) --out $(DATA)
@@ -38,6 +41,12 @@ features: setup ## Build the feature matrix of DATA (batch path) and time it
 
 realism: setup ## Compare DATA with the real-data statistics
 	$(PY) -m training realism --data $(DATA)
+
+train: setup ## Train on DATA, save one BentoML store entry, copy its model card to models/
+	$(PY) -m training train --data $(DATA) $(TRAIN_ARGS)
+
+score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the latest model
+	$(PY) -m training score --input $(INPUT) --output $(OUTPUT)
 
 calibrate: setup ## Refit the generator statistics on ../shared/data/home-credit-sample
 	$(PY) -m training calibrate

@@ -7,6 +7,7 @@ never a traceback.
 
 from __future__ import annotations
 
+import json
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -69,7 +70,7 @@ def generate(
     ] = Format.csv,
 ) -> None:
     """Write all seven synthetic tables plus application_test.csv, calibrated on real rows."""
-    from training.data import write_dataset
+    from training.data import DATASET_MARKER, write_dataset
     from training.synth import generate_dataset
 
     start = time.perf_counter()
@@ -79,6 +80,8 @@ def generate(
         )
         status.update(f"writing {out}")
         write_dataset(frames, out, fmt.value)
+        marker = {"source": "synthetic", "clients": clients, "seed": seed}
+        (out / DATASET_MARKER).write_text(json.dumps(marker) + "\n")
     _print_sizes(frames, f"Generated in {time.perf_counter() - start:.1f} s → {out}")
 
 
@@ -199,11 +202,110 @@ def signal(
     )
 
 
-def _load(data: Path) -> dict:
+@app.command()
+def train(
+    data: DataDir = config.DEFAULT_DATA_DIR,
+    name: Annotated[str, typer.Option(help="Model name in the BentoML store.")] = "credit_scoring",
+    false_grant: Annotated[
+        float, typer.Option(min=0, help="Cost of granting a loan that defaults.")
+    ] = 10.0,
+    false_refusal: Annotated[
+        float, typer.Option(min=0, help="Cost of refusing a client who would repay.")
+    ] = 1.0,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of splits and boosting.")] = 42,
+    tune_minutes: Annotated[
+        float, typer.Option(min=0, help="Optuna search budget before training (0: defaults).")
+    ] = 0.0,
+    stage: Annotated[str, typer.Option(help="Stage label of the entry.")] = "development",
+    application_only: Annotated[
+        bool, typer.Option(help="Use application_train only, ignoring history tables.")
+    ] = False,
+) -> None:
+    """Train LightGBM, export ONNX + TreeSHAP, verify them and save one store entry."""
+    from training.data import data_source
+    from training.model.pipeline import TrainingConfig, save_model, train_model
+    from training.model.threshold import CostMatrix
+
+    frames = _load(data, ["application_train"] if application_only else None)
+    params = {}
+    if tune_minutes > 0:
+        from training.model.tune import tune
+
+        with console.status(f"tuning for {tune_minutes:g} min"):
+            params = tune(frames, tune_minutes, seed)
+        console.print(f"Tuned parameters: {params}")
+    settings = TrainingConfig(
+        name=name,
+        costs=_costs(CostMatrix, false_grant, false_refusal),
+        folds=folds,
+        seed=seed,
+        params=params,
+        data_source=data_source(data),
+        stage=stage,
+        data_directory=str(data),
+    )
+    start = time.perf_counter()
+    with console.status("training") as status:
+        model = train_model(frames, settings, lambda s: status.update(f"training: {s}"))
+        tag = save_model(model, name, config.MODELS_DIR)
+    metrics = model.card["metrics"]
+    console.print(
+        f"Saved {tag} in {time.perf_counter() - start:.0f} s: ROC AUC out-of-fold "
+        f"{metrics['oof']['roc_auc']:.3f}, holdout {metrics['holdout']['roc_auc']:.3f}; "
+        f"threshold {model.card['threshold']['threshold']:.3f}; parity "
+        f"{model.card['parity']['max_abs_diff']:.1e}; additivity "
+        f"{model.card['additivity']['max_abs_error']:.1e}. Card: {config.MODELS_DIR}"
+    )
+
+
+@app.command()
+def score(
+    input_file: Annotated[
+        Path,
+        typer.Option(
+            "--input", help="Applications CSV/Parquet (Kaggle layout); history tables beside it."
+        ),
+    ],
+    output: Annotated[Path, typer.Option(help="CSV of SK_ID_CURR, probability, decision.")],
+    model: Annotated[
+        str | None, typer.Option(help="Model tag (default: latest credit_scoring).")
+    ] = None,
+) -> None:
+    """Score a file of applications with the stored ONNX model (same path as the API)."""
+    from training.data import load_dataset, load_table
+    from training.model.scorer import CreditModel, ModelLoadError
+    from training.schema import APPLICATION_TEST, HISTORY_NAMES
+
+    try:
+        scorer = CreditModel.from_store(model)
+        frames = load_dataset(input_file.parent, HISTORY_NAMES)
+        frames["application_test"] = load_table(input_file, APPLICATION_TEST)
+    except (ModelLoadError, SchemaError, FileNotFoundError) as error:
+        _fail(str(error))
+    scores = scorer.score_tables(frames, "application_test")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    scores.to_csv(output, index=False)
+    refused = (scores["decision"] == "refused").mean()
+    console.print(
+        f"Scored {len(scores):,} applications with {scorer.tag} → {output} "
+        f"({refused:.1%} refused at threshold {scorer.threshold:.3f})"
+    )
+
+
+def _costs(cost_matrix, false_grant: float, false_refusal: float):
+    try:
+        return cost_matrix(false_grant, false_refusal)
+    except ValueError as error:
+        _fail(str(error))
+        raise
+
+
+def _load(data: Path, tables: list[str] | None = None) -> dict:
     from training.data import load_dataset
 
     try:
-        return load_dataset(data)
+        return load_dataset(data, tables)
     except (SchemaError, FileNotFoundError, ValueError) as error:
         _fail(str(error))
         raise  # unreachable: _fail exits

@@ -7,6 +7,7 @@ malformed CSV) surfaces as a readable message rather than a pyarrow traceback.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -29,6 +30,17 @@ logger = logging.getLogger(__name__)
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
 _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
+DATASET_MARKER = "DATASET.json"
+
+
+def data_source(directory: Path) -> str:
+    """``synthetic`` when the generator's marker file is there, else ``real``."""
+    marker = Path(directory) / DATASET_MARKER
+    if marker.is_file():
+        return str(json.loads(marker.read_text()).get("source", "synthetic"))
+    return "real"
 
 
 def find_table_file(directory: Path, name: str) -> Path | None:

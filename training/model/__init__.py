@@ -1,0 +1,1 @@
+"""The model: LightGBM fit, decision threshold, evaluation, ONNX export, explainer, card."""

@@ -1,0 +1,109 @@
+"""The served model: one object that scores, decides and explains.
+
+Offline scoring (``python -m training score``) and the BentoML service both use
+:class:`CreditModel`, so a file scored offline gets exactly what the API would answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import bentoml
+import numpy as np
+import onnxruntime as ort
+import pandas as pd
+
+from training.features import FEATURE_NAMES, build_batch
+from training.model import store
+from training.model.explainer import Explanation
+from training.model.fit import as_model_input
+from training.model.onnx_export import INPUT_NAME, PROBABILITIES
+
+GRANTED, REFUSED = "granted", "refused"
+SELF_CHECK_TOLERANCE = 1e-6
+
+
+class ModelLoadError(RuntimeError):
+    """The store entry is missing, incomplete or does not match this code's features."""
+
+
+class CreditModel:
+    """A model-store entry loaded for scoring and explanation."""
+
+    def __init__(self, root: Path, tag: str, metadata: dict[str, Any]) -> None:
+        self.root, self.tag, self.metadata = root, tag, metadata
+        try:
+            self.features = store.read_json(root / store.FEATURES_FILE)
+            self.explainer = store.load_explainer(root)
+            self.session = _session(root / store.ONNX_FILE)
+        except (OSError, ValueError, ort.capi.onnxruntime_pybind11_state.Fail) as error:
+            raise ModelLoadError(f"model {tag} at {root} cannot be loaded: {error}") from error
+        names = tuple(f["name"] for f in self.features)
+        if names != FEATURE_NAMES:
+            raise ModelLoadError(
+                f"model {tag} was trained on {len(names)} features that differ from the "
+                f"{len(FEATURE_NAMES)} this code builds; retrain it with this version"
+            )
+        self.threshold = float(metadata["threshold"])
+
+    @classmethod
+    def from_store(cls, tag: str | None = None) -> CreditModel:
+        """The entry ``tag``, or the latest ``credit_scoring`` one."""
+        wanted = tag or f"{store.MODEL_NAME}:latest"
+        try:
+            model = bentoml.models.get(wanted)
+        except bentoml.exceptions.NotFound as error:
+            raise ModelLoadError(
+                f"no model {wanted!r} in the BentoML model store (BENTOML_HOME); "
+                "train one with `python -m training train` (or `make train`)"
+            ) from error
+        return cls(Path(model.path), str(model.tag), dict(model.info.metadata))
+
+    def predict_proba(self, values: np.ndarray) -> np.ndarray:
+        """Probability of default of each row of the feature matrix."""
+        inputs = as_model_input(np.atleast_2d(values))
+        return self.session.run([PROBABILITIES], {INPUT_NAME: inputs})[0][:, 1]
+
+    def decide(self, probabilities: np.ndarray) -> np.ndarray:
+        """Refused at or above the business threshold, granted below."""
+        return np.where(np.asarray(probabilities) >= self.threshold, REFUSED, GRANTED)
+
+    def explain(self, values: np.ndarray) -> Explanation:
+        """TreeSHAP contributions in log-odds for each row."""
+        return self.explainer.explain(as_model_input(np.atleast_2d(values)))
+
+    def score_tables(self, frames: Mapping[str, pd.DataFrame], application: str) -> pd.DataFrame:
+        """SK_ID_CURR, probability of default and decision for every application row."""
+        matrix = build_batch(frames, application)
+        probabilities = self.predict_proba(matrix.values)
+        return pd.DataFrame(
+            {
+                "SK_ID_CURR": matrix.client_ids,
+                "probability": probabilities,
+                "decision": self.decide(probabilities),
+            }
+        )
+
+    def self_check(self) -> float:
+        """Largest |Δp| on the stored parity sample; raises if the model misbehaves here."""
+        sample = np.load(self.root / store.PARITY_FILE)
+        worst = float(
+            np.max(np.abs(self.predict_proba(sample["values"]) - sample["probabilities"]))
+        )
+        if not worst <= SELF_CHECK_TOLERANCE:
+            raise ModelLoadError(
+                f"model {self.tag} fails its self-check: probabilities differ from the "
+                f"stored parity sample by {worst:.3g} (tolerance {SELF_CHECK_TOLERANCE:g})"
+            )
+        return worst
+
+
+def _session(path: Path) -> ort.InferenceSession:
+    """A single-threaded session: one request uses one core, workers scale across cores."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
