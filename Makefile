@@ -9,11 +9,13 @@ UV_VERSION := 0.13.8
 DATA ?= data/synthetic
 CLIENTS ?= 20000
 SEED ?= 42
+PORT ?= 3000
+WORKERS ?= 1
 INPUT ?= $(DATA)/application_test.csv
 OUTPUT ?= data/scores.csv
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo generate validate features realism train score calibrate test test-fast lint bench
+.PHONY: help setup demo generate validate features realism train score portfolio serve requirements bento container container-smoke calibrate test test-fast lint bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -26,9 +28,10 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 setup: $(VENV)/.synced ## Create .venv with the locked dependencies (uv.lock)
 
-demo: setup ## Set up, generate the default synthetic data, report realism, train and save the model
-	@$(MAKE) --no-print-directory generate realism train
+demo: setup ## Set up, generate the default data, train, load the portfolio and serve the API
+	@$(MAKE) --no-print-directory generate realism train portfolio
 	$(VENV)/bin/bentoml models list credit_scoring
+	@$(MAKE) --no-print-directory serve
 
 generate: setup ## Generate synthetic data: CLIENTS=20000 SEED=42 DATA=data/synthetic
 	$(PY) -m training generate --clients $(CLIENTS) --seed $(SEED) --out $(DATA)
@@ -47,6 +50,30 @@ train: setup ## Train on DATA, save one BentoML store entry, copy its model card
 
 score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the latest model
 	$(PY) -m training score --input $(INPUT) --output $(OUTPUT)
+
+portfolio: setup ## Load DATA's applications and history into the portfolio database the API reads
+	$(PY) -m training portfolio --data $(DATA)
+
+.env:
+	@echo "CREDIT_API_TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" > .env
+	@echo "Generated an API token in .env (git-ignored)"
+
+serve: setup .env ## Serve the API on PORT=3000 with the token from .env (WORKERS=1)
+	@set -a; . ./.env; set +a; \
+	echo "API on http://localhost:$(PORT) — token: $$CREDIT_API_TOKEN"; \
+	CREDIT_WORKERS=$(WORKERS) $(VENV)/bin/bentoml serve service:CreditScoring --port $(PORT)
+
+requirements: setup ## Export the locked service requirements used by the Bento image
+	$(UV) export --frozen --no-dev --no-hashes --no-emit-project -o requirements/service.txt
+
+bento: setup ## Build the Bento (service + code + model) with bentoml build
+	$(VENV)/bin/bentoml build --output tag
+
+container: bento ## Build the OCI image (docker if a daemon runs, else buildah; see scripts/container.sh)
+	scripts/container.sh build
+
+container-smoke: ## Run the image on localhost: wait for /readyz, score one application, check auth
+	scripts/container.sh smoke
 
 calibrate: setup ## Refit the generator statistics on ../shared/data/home-credit-sample
 	$(PY) -m training calibrate

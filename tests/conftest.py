@@ -1,16 +1,37 @@
-"""Fixtures shared across test folders: the default-size synthetic dataset, the real sample."""
+"""Fixtures shared across test folders: datasets, the real sample, one trained model."""
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
-import pytest
+# A throw-away BentoML store for the whole session, set before anything touches bentoml
+# (it resolves its home on first store access): tests never read or write the user's.
+BENTOML_HOME = Path(tempfile.mkdtemp(prefix="pytest-bentoml-home-")).resolve()
+os.environ["BENTOML_HOME"] = str(BENTOML_HOME)
+atexit.register(shutil.rmtree, BENTOML_HOME, ignore_errors=True)
 
-from training import config
-from training.data import load_table
-from training.schema import APPLICATION_TRAIN
-from training.synth import generate_dataset
+import bentoml  # noqa: E402
+import lightgbm as lgb  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from training import config  # noqa: E402
+from training.data import load_table  # noqa: E402
+from training.features import FeatureMatrix, build_batch  # noqa: E402
+from training.model.pipeline import (  # noqa: E402
+    TrainedModel,
+    TrainingConfig,
+    save_model,
+    train_model,
+)
+from training.model.scorer import CreditModel  # noqa: E402
+from training.schema import APPLICATION_TRAIN  # noqa: E402
+from training.synth import generate_dataset  # noqa: E402
 
 REALISTIC_CLIENTS = 20_000
 
@@ -28,3 +49,72 @@ def real_applications() -> pd.DataFrame:
     if not path.is_file():
         pytest.skip(f"real sample not found at {path}")
     return load_table(path, APPLICATION_TRAIN)
+
+
+MODEL_CLIENTS = 6_000
+# One OpenMP thread: with the default (all cores), lightgbm.cv slows down a hundredfold
+# as soon as another process holds a core (pytest-xdist, a parallel job).
+SINGLE_THREAD = {"num_threads": 1}
+TRAINING = TrainingConfig(folds=3, seed=1, params=SINGLE_THREAD)
+
+
+@pytest.fixture(scope="session")
+def bentoml_home() -> Path:
+    """The temporary BentoML home of this test session."""
+    return BENTOML_HOME
+
+
+@pytest.fixture(scope="session")
+def training_config() -> TrainingConfig:
+    """How the shared model is trained: 3 folds, one thread."""
+    return TRAINING
+
+
+@pytest.fixture(scope="session")
+def model_dataset() -> dict[str, pd.DataFrame]:
+    """All eight generated tables for 6,000 labelled clients (and 951 test applicants)."""
+    return generate_dataset(MODEL_CLIENTS, seed=3)
+
+
+@pytest.fixture(scope="session")
+def trained_model(model_dataset: dict[str, pd.DataFrame]) -> Iterator[TrainedModel]:
+    """The verified model of the full dataset (parity and additivity already checked)."""
+    model = train_model(model_dataset, TRAINING)
+    yield model
+    shutil.rmtree(model.artefacts.card_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where ``save_model`` copies the model card."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def model_tag(trained_model: TrainedModel, models_dir: Path) -> str:
+    """The trained model saved in the temporary store; refuses to write anywhere else."""
+    if bentoml.models.list():
+        pytest.fail(f"the model store of the tests is not empty: is it {BENTOML_HOME}?")
+    tag = save_model(trained_model, TRAINING.name, models_dir)
+    path = Path(bentoml.models.get(tag).path).resolve()
+    if not path.is_relative_to(BENTOML_HOME):
+        pytest.fail(f"model saved at {path}, outside the temporary store {BENTOML_HOME}")
+    return tag
+
+
+@pytest.fixture(scope="session")
+def credit_model(model_tag: str) -> CreditModel:
+    """The saved entry loaded the way the CLI and the service load it."""
+    return CreditModel.from_store(model_tag)
+
+
+@pytest.fixture(scope="session")
+def served_booster(trained_model: TrainedModel) -> lgb.Booster:
+    """The LightGBM model that was exported (thresholds and leaves aligned to float32)."""
+    return lgb.Booster(model_str=trained_model.artefacts.model_text)
+
+
+@pytest.fixture(scope="session")
+def test_features(model_dataset: dict[str, pd.DataFrame]) -> FeatureMatrix:
+    """Features of the unlabelled test applicants, history included (batch path)."""
+    return build_batch(model_dataset, "application_test")

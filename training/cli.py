@@ -293,6 +293,28 @@ def score(
     )
 
 
+@app.command()
+def portfolio(
+    data: DataDir = config.DEFAULT_DATA_DIR,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="Database URL (default: $CREDIT_PORTFOLIO_DB_URL or data/portfolio.sqlite)."
+        ),
+    ] = None,
+) -> None:
+    """Load the applications and their history into the portfolio database the API reads."""
+    import os
+
+    from training.serving.portfolio import write_portfolio
+
+    target = url or os.environ.get(config.PORTFOLIO_DB_URL_ENV, config.DEFAULT_PORTFOLIO_DB_URL)
+    start = time.perf_counter()
+    counts = write_portfolio(_load(data), target)
+    rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
+    console.print(f"Portfolio written to {target} in {time.perf_counter() - start:.1f} s: {rows}")
+
+
 def _costs(cost_matrix, false_grant: float, false_refusal: float):
     try:
         return cost_matrix(false_grant, false_refusal)

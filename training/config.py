@@ -21,3 +21,16 @@ REAL_SAMPLE_DIR = Path(
 DEFAULT_CLIENTS = 20_000
 DEFAULT_SEED = 42
 FULL_SCALE_CLIENTS = 307_511
+
+# --- Service settings (environment variables, read when the service starts) ---
+# Model-store tag the service loads; default: the latest credit_scoring entry.
+MODEL_TAG_ENV = "CREDIT_MODEL_TAG"
+DEFAULT_MODEL_TAG = "credit_scoring:latest"
+# Bearer token every data or scoring endpoint requires; CREDIT_API_AUTH=disabled opts out.
+API_TOKEN_ENV = "CREDIT_API_TOKEN"
+API_AUTH_ENV = "CREDIT_API_AUTH"
+# Audit trail (decisions table) and portfolio of known clients, as SQLAlchemy URLs.
+AUDIT_DB_URL_ENV = "CREDIT_AUDIT_DB_URL"
+DEFAULT_AUDIT_DB_URL = f"sqlite:///{DATA_DIR / 'audit.sqlite'}"
+PORTFOLIO_DB_URL_ENV = "CREDIT_PORTFOLIO_DB_URL"
+DEFAULT_PORTFOLIO_DB_URL = f"sqlite:///{DATA_DIR / 'portfolio.sqlite'}"

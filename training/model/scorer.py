@@ -22,6 +22,13 @@ from training.model.fit import as_model_input
 from training.model.onnx_export import INPUT_NAME, PROBABILITIES
 
 GRANTED, REFUSED = "granted", "refused"
+# What ONNX Runtime raises for a missing, truncated or invalid model file; none of them
+# shares a base class narrower than Exception.
+_ONNX_ERRORS = tuple(
+    getattr(ort.capi.onnxruntime_pybind11_state, name)
+    for name in ("Fail", "InvalidArgument", "InvalidProtobuf", "NoSuchFile", "InvalidGraph",
+                 "RuntimeException", "NotImplemented")
+)  # fmt: skip
 SELF_CHECK_TOLERANCE = 1e-6
 
 
@@ -38,7 +45,7 @@ class CreditModel:
             self.features = store.read_json(root / store.FEATURES_FILE)
             self.explainer = store.load_explainer(root)
             self.session = _session(root / store.ONNX_FILE)
-        except (OSError, ValueError, ort.capi.onnxruntime_pybind11_state.Fail) as error:
+        except (OSError, ValueError, *_ONNX_ERRORS) as error:
             raise ModelLoadError(f"model {tag} at {root} cannot be loaded: {error}") from error
         names = tuple(f["name"] for f in self.features)
         if names != FEATURE_NAMES:

@@ -1,0 +1,111 @@
+"""Prêt à dépenser scoring API (BentoML 1.4).
+
+Thin by design: endpoints validate with the pydantic models of
+:mod:`training.serving.schemas` and delegate to :class:`training.serving.engine.ScoringEngine`.
+Configuration comes from the environment (see README, "Scoring service").
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import bentoml
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from prometheus_client import Counter
+from starlette.responses import Response
+
+from training import config
+from training.serving import responses, schemas
+from training.serving.auth import BearerTokenMiddleware
+from training.serving.engine import ScoringEngine, ServiceError
+from training.serving.runtime import load_engine, readiness_reason
+
+logger = logging.getLogger("credit_scoring.service")
+info_app = FastAPI(title="Model and client data", docs_url=None, redoc_url=None, openapi_url=None)
+
+# Referenced by the class below so that `bentoml build` packs the model into the Bento;
+# read through this module-level handle so a missing model is a readiness problem with a
+# clear message rather than a crash while the service starts.
+MODEL = bentoml.models.BentoModel(os.environ.get(config.MODEL_TAG_ENV, config.DEFAULT_MODEL_TAG))
+DECISIONS = Counter(
+    "credit_decisions_total",
+    "Credit decisions returned, by endpoint and decision",
+    ["endpoint", "decision"],
+)
+
+
+@bentoml.service(
+    name="credit_scoring",
+    traffic={"timeout": 60, "max_concurrency": 64},
+    workers=int(os.environ.get("CREDIT_WORKERS", "1")),
+)
+@bentoml.asgi_app(info_app, path="/")
+class CreditScoring:
+    """Scores, decides and explains consumer-credit applications; logs every decision."""
+
+    model_ref = MODEL
+
+    def __init__(self) -> None:
+        self.engine: ScoringEngine | None = None
+        self.not_ready = ""
+        self.engine, self.not_ready = load_engine(MODEL)
+
+    def __is_ready__(self) -> bool:
+        return self.engine is not None
+
+    # The request body is the request model itself (input_spec): BentoML validates it,
+    # then passes its fields, from which the model is rebuilt without validating twice.
+    @bentoml.api(route="/predict", input_spec=schemas.ScoringRequest)
+    def predict(self, **fields: Any) -> responses.Prediction:
+        """Probability of default and decision (`granted`/`refused`) at the business threshold."""
+        request = schemas.ScoringRequest.model_construct(**fields)
+        return self._run("predict", lambda engine: engine.predict(request))
+
+    @bentoml.api(route="/explain", input_spec=schemas.ScoringRequest)
+    def explain(self, **fields: Any) -> responses.Explanation:
+        """The prediction, its SHAP contributions (log-odds) and the principal reasons."""
+        request = schemas.ScoringRequest.model_construct(**fields)
+        return self._run("explain", lambda engine: engine.explain(request))
+
+    @bentoml.api(route="/predict_batch", input_spec=schemas.BatchRequest)
+    def predict_batch(self, **fields: Any) -> responses.BatchPrediction:
+        """Up to 10,000 applications scored in one vectorised pass."""
+        request = schemas.BatchRequest.model_construct(**fields)
+        return self._run("predict_batch", lambda engine: engine.predict_batch(request))
+
+    @info_app.get("/clients/{client_id}")
+    def client(self, client_id: int) -> dict[str, Any]:
+        """A known client's application, known outcome and history (for the dashboard)."""
+        return self._run("client", lambda engine: engine.client(client_id))
+
+    @info_app.get("/model")
+    def model(self) -> dict[str, Any]:
+        """Model card, metadata, features with labels and units, threshold."""
+        return self._run("model", lambda engine: engine.model_info())
+
+    def _run(self, endpoint: str, call):
+        if self.engine is None:
+            return _error(503, readiness_reason(self.not_ready))
+        try:
+            result = call(self.engine)
+        except ServiceError as error:
+            return _error(error.status, error.message)
+        for decision in _decisions(result):
+            DECISIONS.labels(endpoint=endpoint, decision=decision).inc()
+        return result
+
+
+CreditScoring.add_asgi_middleware(BearerTokenMiddleware)
+
+
+def _decisions(result: Any) -> list[str]:
+    if isinstance(result, responses.BatchPrediction):
+        return [r.decision for r in result.results]
+    return [result.decision] if isinstance(result, responses.Prediction) else []
+
+
+def _error(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status)

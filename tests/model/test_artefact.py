@@ -1,0 +1,239 @@
+"""The saved artefact: its checks catch a broken export, and the store gives it back intact.
+
+Parity (LightGBM vs ONNX) and additivity (TreeSHAP vs served log-odds) must fail loudly
+on a wrong graph or a wrong explainer, and pass on the real one. The store entry must
+score, decide and explain exactly like the model built in memory, survive an explainer
+pickle that no longer loads, and refuse a missing, corrupted or drifting entry.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import bentoml
+import lightgbm as lgb
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import numpy_helper
+
+from training.features import FEATURE_NAMES, build_batch
+from training.model import store
+from training.model.explainer import (
+    ADDITIVITY_TOLERANCE,
+    AdditivityError,
+    TreeShapExplainer,
+    check_additivity,
+    logit,
+)
+from training.model.fit import as_model_input, fit_final
+from training.model.onnx_export import (
+    INPUT_NAME,
+    PARITY_TOLERANCE,
+    PROBABILITIES,
+    ParityError,
+    align_to_float32,
+    check_parity,
+    to_onnx,
+)
+from training.model.scorer import SELF_CHECK_TOLERANCE, CreditModel, ModelLoadError
+
+pytestmark = pytest.mark.slow
+
+ROWS = 500
+
+
+def _predict(graph: onnx.ModelProto | bytes, values: np.ndarray) -> np.ndarray:
+    """Probability of default from an ONNX graph held in memory."""
+    serialized = graph if isinstance(graph, bytes) else graph.SerializeToString()
+    session = ort.InferenceSession(serialized, providers=["CPUExecutionProvider"])
+    return session.run([PROBABILITIES], {INPUT_NAME: values})[0][:, 1]
+
+
+@pytest.fixture(scope="module")
+def rows(test_features) -> np.ndarray:
+    """500 test applicants' features, at model precision."""
+    return as_model_input(test_features.values[:ROWS])
+
+
+@pytest.fixture(scope="module")
+def other_booster(model_dataset, training_config) -> lgb.Booster:
+    """Another model of the same data: fewer rounds, other leaves and seed."""
+    values = as_model_input(build_batch(model_dataset).values)
+    target = model_dataset["application_train"]["TARGET"].to_numpy()
+    params = {**training_config.params, "num_leaves": 8}
+    return align_to_float32(fit_final(values, target, 60, params, 2, list(FEATURE_NAMES)))
+
+
+@pytest.fixture
+def entry_copy(credit_model: CreditModel, tmp_path: Path) -> Path:
+    """A copy of the store entry's directory, free to damage."""
+    return Path(shutil.copytree(credit_model.root, tmp_path / "entry"))
+
+
+def _scale_leaf_weights(graph: onnx.ModelProto, factor: float) -> onnx.ModelProto:
+    trees = next(n for n in graph.graph.node if n.op_type == "TreeEnsembleClassifier")
+    weights = next(a for a in trees.attribute if a.name == "class_weights_as_tensor")
+    scaled = numpy_helper.to_array(weights.t) * factor
+    weights.t.CopyFrom(numpy_helper.from_array(scaled, weights.t.name))
+    return graph
+
+
+@pytest.mark.parametrize("corruption", ["scaled leaf weights", "graph of another booster"])
+def test_parity_check_catches_a_broken_onnx_graph(served_booster, other_booster, rows, corruption):
+    """A graph that does not compute the booster's probabilities is rejected, gap named."""
+    expected = served_booster.predict(rows)
+    graph = to_onnx(served_booster, len(FEATURE_NAMES))
+    assert check_parity(expected, _predict(graph, rows)) <= PARITY_TOLERANCE
+    if corruption == "scaled leaf weights":
+        broken = _scale_leaf_weights(graph, 1.01)
+    else:
+        broken = to_onnx(other_booster, len(FEATURE_NAMES))
+    actual = _predict(broken, rows)
+    gap = float(np.max(np.abs(expected - actual)))
+    assert gap > 100 * PARITY_TOLERANCE
+    with pytest.raises(ParityError) as error:
+        check_parity(expected, actual)
+    assert f"up to {gap:.3g} on {ROWS} held-out rows" in str(error.value)
+
+
+def test_additivity_check_catches_an_explainer_of_another_booster(
+    credit_model, other_booster, rows
+):
+    """SHAP values of another model do not add up to the served log-odds."""
+    served = credit_model.predict_proba(rows)
+    assert check_additivity(credit_model.explain(rows), served) <= ADDITIVITY_TOLERANCE
+    wrong = TreeShapExplainer(other_booster.model_to_string()).explain(rows)
+    total = wrong.base_value + wrong.contributions.sum(axis=1)
+    gap = float(np.max(np.abs(total - logit(served))))
+    assert gap > 100 * ADDITIVITY_TOLERANCE
+    with pytest.raises(AdditivityError) as error:
+        check_additivity(wrong, served)
+    assert f"up to {gap:.3g}" in str(error.value)
+
+
+def test_the_trained_artefact_passes_parity_and_additivity(trained_model, served_booster, rows):
+    """The card records both checks on the whole holdout, within 1e-5; they hold on new rows."""
+    card = trained_model.card
+    holdout_rows = card["data"]["holdout_rows"]
+    assert card["parity"]["rows"] == card["additivity"]["rows"] == holdout_rows > 1000
+    assert 0 <= card["parity"]["max_abs_diff"] <= 1e-5
+    assert 0 <= card["additivity"]["max_abs_error"] <= 1e-5
+    served = _predict(trained_model.artefacts.onnx_model, rows)
+    assert check_parity(served_booster.predict(rows), served) <= 1e-5
+    assert check_additivity(trained_model.artefacts.explainer.explain(rows), served) <= 1e-5
+
+
+def test_store_entry_scores_and_decides_like_the_in_memory_model(credit_model, trained_model, rows):
+    """Loading from the store changes no probability and no decision."""
+    expected = _predict(trained_model.artefacts.onnx_model, rows)
+    actual = credit_model.predict_proba(rows)
+    np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-12)
+    threshold = trained_model.card["threshold"]["threshold"]
+    assert credit_model.threshold == threshold
+    expected_decisions = np.where(expected >= threshold, "refused", "granted")
+    np.testing.assert_array_equal(credit_model.decide(actual), expected_decisions)
+    assert 0 < np.mean(expected_decisions == "refused") < 1
+
+
+def test_store_entry_explains_its_own_probabilities(credit_model, rows):
+    """Base value + contributions = logit of the served probability, row by row."""
+    explanation = credit_model.explain(rows)
+    assert explanation.contributions.shape == (ROWS, len(FEATURE_NAMES))
+    total = explanation.base_value + explanation.contributions.sum(axis=1)
+    error = np.max(np.abs(total - logit(credit_model.predict_proba(rows))))
+    assert error <= 1e-5
+
+
+def test_store_entry_passes_its_self_check(credit_model):
+    """The stored parity sample is reproduced by the loaded ONNX session."""
+    assert 0 <= credit_model.self_check() <= SELF_CHECK_TOLERANCE
+
+
+def test_store_entry_carries_metadata_labels_and_files(
+    model_tag, trained_model, models_dir, bentoml_home
+):
+    """Headline figures, labels and every file serving needs are in the entry."""
+    entry = bentoml.models.get(model_tag)
+    root = Path(entry.path).resolve()
+    assert root.is_relative_to(bentoml_home)
+    card, metadata = trained_model.card, entry.info.metadata
+    assert metadata["threshold"] == card["threshold"]["threshold"]
+    assert metadata["roc_auc_holdout"] == card["metrics"]["holdout"]["roc_auc"] > 0.7
+    assert metadata["parity_max_abs_diff"] == card["parity"]["max_abs_diff"]
+    assert metadata["additivity_max_abs_error"] == card["additivity"]["max_abs_error"]
+    assert entry.info.labels == {"data_source": "synthetic", "stage": "development"}
+    for name in (
+        store.ONNX_FILE,
+        store.TEXT_FILE,
+        store.EXPLAINER_FILE,
+        store.FEATURES_FILE,
+        store.REFERENCE_FILE,
+        store.CARD_FILE,
+        store.PARITY_FILE,
+    ):
+        assert (root / name).is_file() and (root / name).stat().st_size > 0, name
+    features = store.read_json(root / store.FEATURES_FILE)
+    assert tuple(f["name"] for f in features) == FEATURE_NAMES
+    assert store.read_json(root / store.CARD_FILE)["threshold"] == card["threshold"]
+    assert any(models_dir.rglob(store.CARD_FILE)), "save_model copies the card to models_dir"
+
+
+@pytest.mark.parametrize("damage", ["garbage bytes", "another object", "file missing"])
+def test_an_explainer_that_will_not_unpickle_is_rebuilt_from_the_model_text(
+    credit_model, entry_copy, rows, damage
+):
+    """The fallback explainer gives the very same contributions as the pickled one."""
+    pickled = entry_copy / store.EXPLAINER_FILE
+    if damage == "garbage bytes":
+        pickled.write_bytes(b"\x80\x05not a pickle at all" * 10)
+    elif damage == "another object":
+        pickled.write_bytes(pickle.dumps({"model_text": "?"}))
+    else:
+        pickled.unlink()
+    rebuilt = store.load_explainer(entry_copy)
+    assert isinstance(rebuilt, TreeShapExplainer)
+    expected = credit_model.explain(rows[:100])
+    actual = CreditModel(entry_copy, credit_model.tag, credit_model.metadata).explain(rows[:100])
+    assert actual.base_value == expected.base_value
+    np.testing.assert_array_equal(actual.contributions, expected.contributions)
+
+
+@pytest.mark.parametrize("tag", ["credit_scoring:nosuchversion", "no_such_model"])
+def test_a_missing_entry_says_how_to_train_one(tag):
+    """An unknown tag ends with ModelLoadError telling the user how to get a model."""
+    with pytest.raises(ModelLoadError, match=r"python -m training train"):
+        CreditModel.from_store(tag)
+
+
+@pytest.mark.parametrize("damage", ["garbage bytes", "truncated", "empty"])
+def test_a_corrupted_onnx_file_raises_model_load_error(credit_model, entry_copy, damage):
+    """A damaged model.onnx is reported as ModelLoadError, not an ONNX Runtime exception."""
+    onnx_file = entry_copy / store.ONNX_FILE
+    content = onnx_file.read_bytes()
+    damaged = {"garbage bytes": b"not an onnx model" * 50, "truncated": content[:1000]}
+    onnx_file.write_bytes(damaged.get(damage, b""))
+    with pytest.raises(ModelLoadError, match=r"cannot be loaded"):
+        CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
+
+
+def test_self_check_catches_a_parity_sample_that_no_longer_matches(credit_model, entry_copy):
+    """A model whose answers drift from the stored sample fails its self-check."""
+    sample_file = entry_copy / store.PARITY_FILE
+    with np.load(sample_file) as sample:
+        values, probabilities = sample["values"], sample["probabilities"].copy()
+    probabilities[7] += 1e-4
+    np.savez(sample_file, values=values, probabilities=probabilities)
+    model = CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
+    with pytest.raises(ModelLoadError, match=r"self-check.* by 0\.0001"):
+        model.self_check()
+
+
+def test_tests_use_a_throwaway_model_store(model_tag, bentoml_home):
+    """Every entry these tests see lives under the session's temporary BENTOML_HOME."""
+    entries = bentoml.models.list()
+    assert model_tag in [str(entry.tag) for entry in entries]
+    assert all(Path(entry.path).resolve().is_relative_to(bentoml_home) for entry in entries)

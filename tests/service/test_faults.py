@@ -1,0 +1,79 @@
+"""Faults the service must survive: a missing or broken model, an unavailable audit store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import bentoml
+import numpy as np
+import pytest
+
+from tests.service.test_api import APPLICATION
+from training.model.scorer import CreditModel
+from training.serving import schemas
+from training.serving.audit import AuditLog
+from training.serving.engine import ScoringEngine, Unavailable
+from training.serving.runtime import load_engine
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_missing_model_leaves_the_service_not_ready_with_a_clear_reason():
+    engine, reason = load_engine(bentoml.models.BentoModel("credit_scoring:doesnotexist"))
+    assert engine is None
+    assert "credit_scoring:doesnotexist" in reason and "make train" in reason
+
+
+def test_a_model_failing_its_self_check_is_not_served(model_tag, tmp_path):
+    entry = bentoml.models.get(model_tag)
+    copy = tmp_path / "entry"
+    shutil.copytree(entry.path, copy)
+    sample = np.load(copy / "parity_sample.npz")
+    np.savez(
+        copy / "parity_sample.npz",
+        values=sample["values"],
+        probabilities=1 - sample["probabilities"],
+    )
+
+    class Ref:  # what load_engine reads from a BentoModel
+        tag = model_tag
+        stored = type("Stored", (), {"path": str(copy), "tag": model_tag, "info": entry.info})()
+
+    engine, reason = load_engine(Ref())
+    assert engine is None and "self-check" in reason
+
+
+def test_no_decision_without_its_audit_row_and_recovery(model_tag, tmp_path):
+    database = tmp_path / "audit.sqlite"
+    database.mkdir()  # a directory where the database file should be: unwritable, even as root
+    engine = ScoringEngine(
+        CreditModel.from_store(model_tag), AuditLog(f"sqlite:///{database}"), None
+    )
+    request = schemas.ScoringRequest.model_validate({"application": APPLICATION})
+    with pytest.raises(Unavailable, match="audit store unavailable"):
+        engine.predict(request)
+    database.rmdir()
+    prediction = engine.predict(request)
+    assert engine.audit.fetch([prediction.request_id])[0].probability == pytest.approx(
+        prediction.probability
+    )
+    assert engine.audit.count() == 1
+
+
+def test_client_id_requests_without_a_portfolio_are_unavailable(model_tag, tmp_path):
+    engine = ScoringEngine(
+        CreditModel.from_store(model_tag), AuditLog(f"sqlite:///{tmp_path / 'a.sqlite'}"), None
+    )
+    with pytest.raises(Unavailable, match="portfolio"):
+        engine.predict(schemas.ScoringRequest.model_validate({"client_id": 100002}))
+    assert engine.audit.count() == 0
+
+
+def test_bentoml_build_packs_the_service_and_its_model(model_tag, service_env, monkeypatch):
+    for key, value in service_env.items():
+        monkeypatch.setenv(key, value)
+    root = Path(__file__).resolve().parents[2]
+    bento = bentoml.bentos.build_bentofile(str(root / "bentofile.yaml"), build_ctx=str(root))
+    assert str(bento.tag).startswith("credit_scoring_service:")
+    assert model_tag in {str(m.tag) for m in bento.info.all_models}

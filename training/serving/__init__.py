@@ -1,0 +1,1 @@
+"""Serving: request models, plain-language reasons, audit trail, portfolio, scoring engine."""

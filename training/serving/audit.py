@@ -1,0 +1,275 @@
+"""The audit trail: one row per decision, committed before the decision is returned.
+
+EU AI Act record-keeping asks that every automated credit decision can be traced and
+reviewed. The service therefore fails closed: :meth:`AuditLog.record` commits or raises
+:class:`AuditUnavailable` (the API answers 503), and no decision leaves without its row.
+Personal data is minimised: the row keeps a SHA-256 of the validated input, never the input,
+plus the client id so that a decision can be reviewed on request.
+
+``CREDIT_AUDIT_DB_URL`` chooses the database (any SQLAlchemy URL; SQLite by default,
+``postgresql+psycopg://user:password@host/db`` for a shared server). SQLite runs in WAL mode
+with ``synchronous=NORMAL``: a committed row survives a killed worker (only a power loss
+can drop the last commits), and concurrent workers wait up to the busy timeout for the lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Double,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    make_url,
+    select,
+    text,
+)
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from training import config
+
+URL_ENV = "CREDIT_AUDIT_DB_URL"
+DEFAULT_URL = f"sqlite:///{config.DATA_DIR / 'audit.sqlite'}"
+BUSY_TIMEOUT_SECONDS = 5.0
+# Serialises table creation when several workers start at once on PostgreSQL.
+_DDL_LOCK_KEY = 0x6175646974  # "audit"
+
+_metadata = MetaData()
+DECISIONS = Table(
+    "decisions",
+    _metadata,
+    Column("request_id", String(64), primary_key=True),
+    Column("created_at", String(40), nullable=False),
+    Column("endpoint", String(32), nullable=False),
+    Column("model_tag", String(200), nullable=False),
+    Column("threshold", Double, nullable=False),
+    Column("input_hash", String(64), nullable=False),
+    Column("client_id", BigInteger, nullable=True),
+    Column("probability", Double, nullable=False),
+    Column("decision", String(32), nullable=False),
+    Column("reasons", Text, nullable=True),
+    Column("language", String(8), nullable=False),
+)
+_CREATED_AT_INDEX = Index("ix_decisions_created_at", DECISIONS.c.created_at)
+_INSERT = insert(DECISIONS)
+_engine_lock = threading.Lock()
+
+
+def _new_engine_lock() -> None:
+    """A fork may copy the lock while another thread holds it; the child starts afresh."""
+    global _engine_lock
+    _engine_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_engine_lock)
+
+
+def default_url() -> str:
+    """The audit database URL: ``CREDIT_AUDIT_DB_URL`` or ``data/audit.sqlite``."""
+    return os.environ.get(URL_ENV, DEFAULT_URL)
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 with microseconds (sorts as text)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def input_hash(payload: Mapping[str, Any]) -> str:
+    """SHA-256 hex of the canonical JSON of ``payload``: sorted keys, no spaces, float repr.
+
+    Two requests with the same validated content hash the same whatever their key order,
+    so a reviewer can check a claimed input against the trail without it being stored.
+    """
+    canonical = json.dumps(
+        payload, sort_keys=True, separators=(",", ":"), allow_nan=False, default=_plain
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision as the trail keeps it; ``reasons`` is JSON-ready (stored as JSON text)."""
+
+    request_id: str
+    endpoint: str
+    model_tag: str
+    threshold: float
+    input_hash: str
+    probability: float
+    decision: str
+    client_id: int | None = None
+    reasons: Any = None
+    language: str = "en"
+    created_at: str = field(default_factory=utc_now)
+
+    def to_row(self) -> dict[str, Any]:
+        row = asdict(self)
+        if self.reasons is not None:
+            row["reasons"] = json.dumps(
+                self.reasons, ensure_ascii=False, allow_nan=False, default=_plain
+            )
+        return row
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> DecisionRecord:
+        values = {f.name: row[f.name] for f in fields(cls)}
+        if values["reasons"] is not None:
+            values["reasons"] = json.loads(values["reasons"])
+        return cls(**values)
+
+
+class AuditUnavailable(RuntimeError):
+    """The audit store cannot be written or read; the service must not answer (503)."""
+
+
+class AuditLog:
+    """The ``decisions`` table behind a lazily created, per-process SQLAlchemy engine.
+
+    Nothing connects at construction: BentoML forks or spawns its workers after import, and
+    a connection inherited across a fork is unsafe, so each process builds its own engine on
+    first use. After any database error the engine is disposed; the next call reconnects.
+    """
+
+    def __init__(self, url: str | None = None, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+        self.url = url or default_url()
+        self.busy_timeout = busy_timeout
+        parsed = make_url(self.url)
+        secrets = (parsed.password, parsed.query.get("password"))
+        self._secrets = [str(secret) for secret in secrets if secret]
+        self.safe_url = self._mask(parsed.render_as_string(hide_password=True))
+        self._engine: Engine | None = None
+        self._pid: int | None = None
+
+    def record(self, rows: Sequence[DecisionRecord]) -> None:
+        """Insert ``rows`` in one transaction, committed on return (all or none)."""
+        if not rows:
+            return
+        params = [row.to_row() for row in rows]
+        with self._guard() as engine, engine.begin() as connection:
+            connection.execute(_INSERT, params)
+
+    def count(self) -> int:
+        """Number of decisions recorded."""
+        with self._guard() as engine, engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(DECISIONS)).scalar())
+
+    def fetch(self, request_ids: Sequence[str]) -> list[DecisionRecord]:
+        """The recorded decisions among ``request_ids``, in that order (unknown ids skipped)."""
+        query = select(DECISIONS).where(DECISIONS.c.request_id.in_(list(request_ids)))
+        with self._guard() as engine, engine.connect() as connection:
+            found = {
+                row.request_id: DecisionRecord.from_row(row._mapping)
+                for row in connection.execute(query)
+            }
+        return [found[request_id] for request_id in request_ids if request_id in found]
+
+    def healthy(self) -> bool:
+        """Whether the store answers now (for readiness probes); never raises."""
+        try:
+            with self._guard() as engine, engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except AuditUnavailable:
+            return False
+        return True
+
+    @contextmanager
+    def _guard(self) -> Iterator[Engine]:
+        """This process's engine; any database error becomes :class:`AuditUnavailable`."""
+        try:
+            yield self._process_engine()
+        except (SQLAlchemyError, OSError) as error:
+            self._reset()
+            raise AuditUnavailable(self._message(error)) from error
+
+    def _process_engine(self) -> Engine:
+        pid = os.getpid()
+        if self._engine is not None and self._pid == pid:
+            return self._engine
+        with _engine_lock:  # threads of a new worker share one engine
+            if self._engine is not None and self._pid != pid:
+                self._engine.dispose(close=False)  # the parent's connections stay the parent's
+                self._engine = None
+            if self._engine is None:
+                engine = _create_engine(self.url, self.busy_timeout)
+                try:
+                    _create_table(engine)
+                except BaseException:
+                    engine.dispose()
+                    raise
+                self._engine, self._pid = engine, pid
+            return self._engine
+
+    def _reset(self) -> None:
+        if self._engine is not None and self._pid == os.getpid():
+            self._engine.dispose()
+        self._engine = None
+
+    def _message(self, error: BaseException) -> str:
+        cause = getattr(error, "orig", None) or error
+        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+        return f"audit store unavailable ({self.safe_url}): {self._mask(reason)}"
+
+    def _mask(self, message: str) -> str:
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
+        return message
+
+
+def _create_engine(url: str, busy_timeout: float) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": max(1, math.ceil(busy_timeout))},
+        )
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    return engine
+
+
+def _create_table(engine: Engine) -> None:
+    """Create the table and index if absent; safe when several workers do it at once."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DDL_LOCK_KEY})
+        connection.execute(CreateTable(DECISIONS, if_not_exists=True))
+        connection.execute(CreateIndex(_CREATED_AT_INDEX, if_not_exists=True))

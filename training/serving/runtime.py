@@ -1,0 +1,54 @@
+"""Start-up of the service: load and self-check the model, open the audit log and portfolio.
+
+A service that cannot load or verify its model stays up but not ready: ``/readyz``
+answers 503 with the reason, scoring endpoints answer 503 with the same reason, and the
+reason is logged, so an operator reads what is wrong instead of a crash loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from training import config
+from training.model.scorer import CreditModel, ModelLoadError
+from training.serving.audit import AuditLog
+from training.serving.engine import ScoringEngine
+from training.serving.portfolio import Portfolio
+
+logger = logging.getLogger(__name__)
+
+
+def load_engine(model_ref: Any) -> tuple[ScoringEngine | None, str]:
+    """The engine, or None and the reason it could not start."""
+    try:
+        stored = model_ref.stored
+        if stored is None:
+            raise ModelLoadError(
+                f"no model {model_ref.tag} in the BentoML model store: train one with "
+                "`make train`, or set CREDIT_MODEL_TAG to an existing tag"
+            )
+        model = CreditModel(Path(stored.path), str(stored.tag), dict(stored.info.metadata))
+        model.self_check()
+    except ModelLoadError as error:
+        logger.error("service not ready: %s", error)
+        return None, str(error)
+    audit = AuditLog(os.environ.get(config.AUDIT_DB_URL_ENV, config.DEFAULT_AUDIT_DB_URL))
+    portfolio_url = os.environ.get(config.PORTFOLIO_DB_URL_ENV, config.DEFAULT_PORTFOLIO_DB_URL)
+    portfolio = Portfolio(portfolio_url) if _exists(portfolio_url) else None
+    if portfolio is None:
+        logger.warning("no portfolio at %s: client_id requests answer 503", portfolio_url)
+    logger.info("model %s loaded and self-checked; ready", model.tag)
+    return ScoringEngine(model, audit, portfolio), ""
+
+
+def readiness_reason(reason: str) -> str:
+    return f"service not ready: {reason}"
+
+
+def _exists(url: str) -> bool:
+    """A SQLite portfolio must exist (it is read-only); other databases are assumed up."""
+    prefix = "sqlite:///"
+    return not url.startswith(prefix) or Path(url[len(prefix) :]).is_file()
