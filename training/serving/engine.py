@@ -21,7 +21,7 @@ from training.model import store
 from training.model.scorer import CreditModel
 from training.schema import APPLICATION_TEST, TABLES
 from training.serving import responses, schemas
-from training.serving.audit import AuditLog, AuditUnavailable, DecisionRecord, input_hash
+from training.serving.audit import AuditLog, AuditUnavailable, DecisionRecord, digest
 from training.serving.portfolio import Portfolio
 from training.serving.reasons import explain_reasons
 
@@ -110,9 +110,10 @@ class ScoringEngine:
             items, [item.application.SK_ID_CURR for item in request.applications]
         )
         probabilities = self.model.predict_proba(values)
+        decisions = self.model.decide(probabilities)
         predictions = [
-            self._prediction(cid, float(p))
-            for cid, p in zip(client_ids, probabilities, strict=True)
+            self._prediction(cid, float(p), str(d))
+            for cid, p, d in zip(client_ids, probabilities, decisions, strict=True)
         ]
         self._audit(
             [
@@ -165,8 +166,11 @@ class ScoringEngine:
             )
         return self.portfolio
 
-    def _prediction(self, client_id: int | None, probability: float) -> responses.Prediction:
-        decision = str(self.model.decide(np.array([probability]))[0])
+    def _prediction(
+        self, client_id: int | None, probability: float, decision: str | None = None
+    ) -> responses.Prediction:
+        """The answer to one application."""
+        decision = decision or str(self.model.decide(np.array([probability]))[0])
         return responses.Prediction(
             client_id=client_id,
             probability=probability,
@@ -195,11 +199,11 @@ def _record(
         endpoint=endpoint,
         model_tag=model.tag,
         threshold=model.threshold,
-        input_hash=input_hash(request.model_dump(mode="json", exclude_none=True)),
+        input_hash=digest(request.__pydantic_serializer__.to_json(request, exclude_none=True)),
         client_id=prediction.client_id,
         probability=prediction.probability,
         decision=prediction.decision,
-        reasons=None if reasons is None else reasons.model_dump_json(),
+        reasons=None if reasons is None else reasons.model_dump(mode="json"),
         language=getattr(request, "language", "en"),
     )
 
