@@ -54,7 +54,8 @@ class CreditScoring:
         self.engine, self.not_ready = load_engine(MODEL)
 
     def __is_ready__(self) -> bool:
-        return self.engine is not None
+        """Model loaded and self-checked, and the audit trail writable (else: fail closed)."""
+        return self.engine is not None and self.engine.audit.healthy()
 
     # The request body is the request model itself (input_spec): BentoML validates it,
     # then passes its fields, from which the model is rebuilt without validating twice.
