@@ -15,7 +15,7 @@ INPUT ?= $(DATA)/application_test.csv
 OUTPUT ?= data/scores.csv
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo generate validate features realism train score portfolio serve requirements bento container container-smoke calibrate test test-fast lint bench
+.PHONY: help setup demo generate validate features realism train score portfolio snapshot serve dashboard requirements bento container container-smoke calibrate test test-fast lint bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -54,6 +54,9 @@ score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the lat
 portfolio: setup ## Load DATA's applications and history into the portfolio database the API reads
 	$(PY) -m training portfolio --data $(DATA)
 
+snapshot: setup ## Score every client of DATA once for the dashboard's peer views (data/portfolio_snapshot.parquet)
+	$(PY) -m training snapshot --data $(DATA)
+
 .env:
 	@echo "CREDIT_API_TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" > .env
 	@echo "Generated an API token in .env (git-ignored)"
@@ -62,6 +65,10 @@ serve: setup .env ## Serve the API on PORT=3000 with the token from .env (WORKER
 	@set -a; . ./.env; set +a; \
 	echo "API on http://localhost:$(PORT) — token: $$CREDIT_API_TOKEN"; \
 	CREDIT_WORKERS=$(WORKERS) $(VENV)/bin/bentoml serve service:CreditScoring --port $(PORT)
+
+dashboard: setup .env ## Serve the advisor dashboard on DASHBOARD_PORT=5006 (needs the API: make serve)
+	@set -a; . ./.env; set +a; \
+	$(PY) -m dashboard
 
 requirements: setup ## Export the locked service requirements used by the Bento image
 	$(UV) export --frozen --no-dev --no-hashes --no-emit-project -o requirements/service.txt

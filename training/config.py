@@ -34,3 +34,6 @@ AUDIT_DB_URL_ENV = "CREDIT_AUDIT_DB_URL"
 DEFAULT_AUDIT_DB_URL = f"sqlite:///{DATA_DIR / 'audit.sqlite'}"
 PORTFOLIO_DB_URL_ENV = "CREDIT_PORTFOLIO_DB_URL"
 DEFAULT_PORTFOLIO_DB_URL = f"sqlite:///{DATA_DIR / 'portfolio.sqlite'}"
+# Portfolio snapshot the dashboard's peer comparisons read (`python -m training snapshot`).
+SNAPSHOT_PATH_ENV = "CREDIT_SNAPSHOT_PATH"
+DEFAULT_SNAPSHOT_PATH = DATA_DIR / "portfolio_snapshot.parquet"

@@ -15,7 +15,7 @@ import numpy as np
 import onnxruntime as ort
 import pandas as pd
 
-from training.features import FEATURE_NAMES, build_batch
+from training.features import FEATURE_NAMES, FeatureMatrix, build_batch
 from training.model import store
 from training.model.explainer import Explanation
 from training.model.fit import as_model_input
@@ -83,7 +83,10 @@ class CreditModel:
 
     def score_tables(self, frames: Mapping[str, pd.DataFrame], application: str) -> pd.DataFrame:
         """SK_ID_CURR, probability of default and decision for every application row."""
-        matrix = build_batch(frames, application)
+        return self.score_matrix(build_batch(frames, application))
+
+    def score_matrix(self, matrix: FeatureMatrix) -> pd.DataFrame:
+        """:meth:`score_tables` for features already built (the snapshot also keeps them)."""
         probabilities = self.predict_proba(matrix.values)
         return pd.DataFrame(
             {

@@ -1,0 +1,1 @@
+"""The advisors' dashboard: explain a credit decision to a client, through the scoring API."""

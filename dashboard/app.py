@@ -1,0 +1,110 @@
+"""The whole dashboard: one store per session, one view per panel, in a FastListTemplate.
+
+``create_app`` is what the server calls for every new session, so no two advisors share a
+selected client. The URL carries the client and the language (``?client=100002&lang=fr``),
+so an advisor can bookmark or send a link that opens straight on a client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import panel as pn
+import param
+from panel.viewable import Viewer
+
+from dashboard.api import CreditApi
+from dashboard.charts import ACCEPTANCE
+from dashboard.decision import DecisionView
+from dashboard.peers import PeersView
+from dashboard.profile import ProfileView
+from dashboard.selection import SelectionView
+from dashboard.store import DashboardStore
+from dashboard.whatif import WhatIfView
+from dashboard.why import WhyView
+from dashboard.wording import word
+
+TITLE = "Prêt à dépenser — advisor"
+LANGUAGE_OPTIONS = {"English": "en", "Français": "fr"}
+URL_PARAMETERS = {"client_id": "client", "language": "lang"}
+# Title of each tab (a wording key) and its view.
+TABS = {
+    "why_title": WhyView,
+    "profile_title": ProfileView,
+    "peers_title": PeersView,
+    "whatif_title": WhatIfView,
+}
+
+
+class App(Viewer):
+    """Client selection and language in the sidebar; decision on top, then one tab a panel."""
+
+    store = param.ClassSelector(class_=DashboardStore, doc="The session's state.")
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        store = self.store
+        self.views = {key: view(store=store) for key, view in TABS.items()}
+        self._tabs = pn.Tabs(
+            *((word(key, store.language), view) for key, view in self.views.items()),
+            dynamic=True,  # only the open tab is computed and sent
+            sizing_mode="stretch_width",
+        )
+        language = pn.widgets.RadioButtonGroup.from_param(
+            store.param.language,
+            options=LANGUAGE_OPTIONS,
+            label="",
+            color="primary",
+            description=None,
+        )
+        self.sidebar = [language, SelectionView(store=store)]
+        self.main = [DecisionView(store=store), self._tabs]
+
+    @param.depends("store.language", watch=True)
+    def _retitle(self) -> None:
+        """Tabs keep the title a tab was first drawn with: redraw them in new wrappers."""
+        self._tabs[:] = [
+            (word(key, self.store.language), pn.Column(view, sizing_mode="stretch_width"))
+            for key, view in self.views.items()
+        ]
+
+    def sync_url(self) -> None:
+        """Open ``?client=<id>`` and keep the URL in step with the client and language."""
+        if pn.state.location is not None:
+            pn.state.location.sync(self.store, URL_PARAMETERS, on_error=self._bad_link)
+
+    def _bad_link(self, values: dict[str, Any]) -> None:
+        """Apply what is valid in a link (language first); explain a client ID that is not one."""
+        for name in sorted(values, key=lambda name: name != "language"):
+            try:
+                self.store.param.update({name: values[name]})
+            except ValueError:
+                if name == "client_id":
+                    self.store.error = word("not_an_id", self.store.language, text=values[name])
+
+    def template(self) -> pn.template.FastListTemplate:
+        """The page: Okabe-Ito blue accent with white header text (5.1:1 contrast)."""
+        return pn.template.FastListTemplate(
+            title=TITLE,
+            sidebar=self.sidebar,
+            main=self.main,
+            accent_base_color=ACCEPTANCE,
+            header_background=ACCEPTANCE,
+            header_color="#FFFFFF",
+            theme_toggle=False,  # the figures are drawn for a light background
+            main_layout=None,
+        )
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return pn.Row(
+            pn.Column(*self.sidebar, width=300), pn.Column(*self.main, sizing_mode="stretch_width")
+        )
+
+
+def create_app(api: CreditApi) -> pn.template.FastListTemplate:
+    """One session: its own store, the model described up front, the URL followed."""
+    store = DashboardStore(api=api)
+    store.load_model_info()
+    app = App(store=store)
+    app.sync_url()
+    return app.template()

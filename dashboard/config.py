@@ -1,0 +1,57 @@
+"""Settings of the advisor dashboard, read from the environment (no side effects on import).
+
+| variable | default | meaning |
+|---|---|---|
+| ``CREDIT_API_URL`` | ``http://localhost:3000`` | the scoring API the dashboard calls |
+| ``CREDIT_API_TOKEN`` | none | its bearer token (``make serve`` keeps it in ``.env``) |
+| ``CREDIT_API_TIMEOUT`` | ``30`` | seconds to wait for one API answer |
+| ``DASHBOARD_PORT`` | ``5006`` | port of the dashboard |
+| ``DASHBOARD_USER`` / ``DASHBOARD_PASSWORD`` | generated | the advisors' login |
+| ``DASHBOARD_COOKIE_SECRET`` | generated | signs the login cookie (set: logins survive restarts) |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+API_URL_ENV = "CREDIT_API_URL"
+API_TOKEN_ENV = "CREDIT_API_TOKEN"
+API_TIMEOUT_ENV = "CREDIT_API_TIMEOUT"
+PORT_ENV = "DASHBOARD_PORT"
+USER_ENV = "DASHBOARD_USER"
+PASSWORD_ENV = "DASHBOARD_PASSWORD"
+COOKIE_SECRET_ENV = "DASHBOARD_COOKIE_SECRET"
+
+DEFAULT_API_URL = "http://localhost:3000"
+DEFAULT_API_TIMEOUT = 30.0  # a 40-amount batch with a long history takes well under a second
+DEFAULT_PORT = 5006
+DEFAULT_USER = "advisor"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment may change; empty strings mean "not set"."""
+
+    api_url: str = DEFAULT_API_URL
+    api_token: str = ""
+    api_timeout: float = DEFAULT_API_TIMEOUT
+    port: int = DEFAULT_PORT
+    user: str = ""
+    password: str = ""
+    cookie_secret: str = ""
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of ``environ`` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        api_url=env.get(API_URL_ENV, DEFAULT_API_URL).rstrip("/"),
+        api_token=env.get(API_TOKEN_ENV, ""),
+        api_timeout=float(env.get(API_TIMEOUT_ENV, DEFAULT_API_TIMEOUT)),
+        port=int(env.get(PORT_ENV, DEFAULT_PORT)),
+        user=env.get(USER_ENV, ""),
+        password=env.get(PASSWORD_ENV, ""),
+        cookie_secret=env.get(COOKIE_SECRET_ENV, ""),
+    )

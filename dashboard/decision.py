@@ -1,0 +1,57 @@
+"""The decision: a gauge of the risk against the limit, and a verdict a client understands."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import panel as pn
+import param
+from panel.viewable import Viewer
+
+from dashboard.charts import ACCEPTANCE, REFUSAL, TEXT, gauge
+from dashboard.formatting import distance, verdict
+from dashboard.status import notice
+from dashboard.store import DashboardStore
+from dashboard.wording import Language, word
+
+
+def verdict_html(explanation: dict[str, Any], language: Language) -> str:
+    """The verdict, its distance to the limit and a ✔/✖ symbol: the colour only repeats it."""
+    probability, threshold = explanation["probability"], explanation["threshold"]
+    granted = explanation["decision"] == "granted"
+    sentence = verdict(explanation["decision"], probability, threshold, language)
+    return (
+        f'<div style="border-left: 8px solid {ACCEPTANCE if granted else REFUSAL}; '
+        f'padding: 4px 12px; color: {TEXT}; font-size: 1.15em">'
+        f"<strong>{'✔' if granted else '✖'} {html.escape(sentence, quote=False)}</strong><br>"
+        f"{html.escape(distance(probability, threshold, language), quote=False)}</div>"
+    )
+
+
+class DecisionView(Viewer):
+    """Gauge, verdict and model version of the selected client."""
+
+    store = param.ClassSelector(class_=DashboardStore, doc="The session's state.")
+
+    def __panel__(self) -> pn.viewable.Viewable:
+        return pn.panel(self._content, sizing_mode="stretch_width")
+
+    @param.depends("store.explanation", "store.error", "store.language")
+    def _content(self) -> pn.viewable.Viewable:
+        explanation, language = self.store.explanation, self.store.language
+        if not explanation:
+            return notice(self.store)
+        title = word("decision_title", language, client_id=explanation.get("client_id"))
+        return pn.Column(
+            pn.pane.Markdown(f"## {title}"),
+            pn.pane.HTML(verdict_html(explanation, language), sizing_mode="stretch_width"),
+            pn.pane.Bokeh(
+                gauge(explanation["probability"], explanation["threshold"], language),
+                sizing_mode="stretch_width",
+            ),
+            pn.pane.Markdown(
+                word("model", language, tag=explanation["model"]), styles={"color": TEXT}
+            ),
+            sizing_mode="stretch_width",
+        )

@@ -1,0 +1,144 @@
+"""The peer figures, in HoloViews: group distributions and a rasterised map of every client.
+
+Colour never carries meaning alone: each group also has its own line style and hatch and
+a legend entry in words; the client is a black line or star with a text label. Groups use
+the Okabe-Ito colours of :mod:`dashboard.charts` (vermillion and hatched for the risky side,
+as there); the score uses cividis, readable with every common colour-vision deficiency.
+Datashader draws the 300k clients as an image, re-aggregated on zoom, so the browser
+never receives the points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import datashader as ds
+import holoviews as hv
+import holoviews.plotting.bokeh  # the Bokeh backend the options below are for
+import numpy as np
+import pandas as pd
+from holoviews.operation.datashader import rasterize
+
+from dashboard.charts import ACCEPTANCE, REFUSAL, TEXT
+from dashboard.peer_groups import Group
+
+FOCUS = "#009E73"  # Okabe-Ito bluish green (3.3:1 on white, above the 3:1 for graphics)
+SCORE_COLORMAP = "cividis"
+HEIGHT = 320
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one group is drawn: colour, line dash, hatch and fill, so each differs twice.
+
+    The second group of a pair is drawn unfilled on top, so the first stays visible.
+    """
+
+    color: str
+    dash: str
+    hatch: str
+    fill_alpha: float
+
+
+STYLES = {
+    "similar": Style(FOCUS, "solid", ".", 0.3),
+    "neighbours": Style(FOCUS, "solid", ".", 0.3),
+    "all": Style(TEXT, "dashed", " ", 0.0),
+    "repaid": Style(ACCEPTANCE, "solid", " ", 0.3),
+    "defaulted": Style(REFUSAL, "dashed", "/", 0.0),
+    "granted": Style(ACCEPTANCE, "solid", " ", 0.3),
+    "refused": Style(REFUSAL, "dashed", "/", 0.0),
+}
+# The map averages the risk over cells of 4 × 4 screen pixels: single pixels hold too few
+# clients for a stable mean; the cells keep this size when zooming.
+CELL_PIXELS = 4
+
+
+def _hatch(pattern: str):
+    """A Bokeh hook: HoloViews histograms have no hatch option of their own."""
+
+    def hook(plot, element) -> None:
+        glyph = plot.handles["glyph"]
+        glyph.hatch_pattern, glyph.hatch_color = pattern, glyph.line_color
+
+    return hook
+
+
+def distribution(
+    values: np.ndarray,
+    groups: Sequence[Group],
+    names: Sequence[str],
+    edges: np.ndarray,
+    axis_label: str,
+    density_label: str,
+    client_value: float | None,
+    client_label: str,
+) -> hv.Overlay:
+    """Density histograms of ``values`` per group on shared bins, the client's value marked."""
+    layers = []
+    for group, name in zip(groups, names, strict=True):
+        known = values[group.mask]
+        known = known[~np.isnan(known)]
+        density = np.histogram(known, edges, density=True)[0] if known.size else 0 * edges[1:]
+        style = STYLES[group.key]
+        layers.append(
+            hv.Histogram((edges, density), kdims=[axis_label], vdims=[density_label], label=name)
+            .opts(fill_color=style.color, fill_alpha=style.fill_alpha, line_color=style.color,
+                  line_dash=style.dash, line_width=2, hooks=[_hatch(style.hatch)])
+        )  # fmt: skip
+    overlay = hv.Overlay(layers)
+    if client_value is not None and not np.isnan(client_value):
+        top = max((float(np.max(layer.data[density_label])) for layer in layers), default=1.0)
+        shown = float(np.clip(client_value, edges[0], edges[-1]))
+        # The label runs towards the middle, so it is never cut at the plot's edge.
+        left = shown > (edges[0] + edges[-1]) / 2
+        label = hv.Text(
+            shown,
+            top * 1.05,
+            f"{client_label} " if left else f" {client_label}",
+            halign="right" if left else "left",
+            fontsize=11,
+        ).opts(text_color=TEXT, text_font_style="bold", background_fill_color="white")
+        overlay = overlay * hv.VLine(shown).opts(color=TEXT, line_width=3) * label
+    return overlay.opts(
+        height=HEIGHT, responsive=True, legend_position="right", show_grid=True, title=""
+    )
+
+
+def score_map(
+    snapshot: pd.DataFrame,
+    x: str,
+    y: str,
+    labels: tuple[str, str, str],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    client: tuple[float, float] | None,
+    client_label: str,
+) -> hv.Overlay:
+    """Every client at (x, y), coloured by the mean probability of default per pixel."""
+    x_label, y_label, score_label = labels
+    frame = snapshot[[x, y, "probability"]].rename(
+        columns={x: x_label, y: y_label, "probability": score_label}
+    )  # fmt: skip
+    points = hv.Points(frame, kdims=[x_label, y_label], vdims=[score_label])
+    image = rasterize(points, aggregator=ds.mean(score_label), x_range=x_range, y_range=y_range,
+                      pixel_ratio=1 / CELL_PIXELS)  # fmt: skip
+    upper = float(np.nanquantile(snapshot["probability"], 0.99)) if len(snapshot) else 1.0
+    image = image.opts(cmap=SCORE_COLORMAP, colorbar=True, clabel=score_label, clim=(0, upper),
+                       tools=["hover"], responsive=True, height=HEIGHT + 80,
+                       xlim=x_range, ylim=y_range)  # fmt: skip
+    if client is None or any(v is None or np.isnan(v) for v in client):
+        return hv.Overlay([image])
+    cx = float(np.clip(client[0], *x_range))
+    cy = float(np.clip(client[1], *y_range))
+    star = hv.Points([(cx, cy)], kdims=[x_label, y_label]).opts(
+        marker="star", size=32, fill_color="white", line_color=TEXT, line_width=3
+    )
+    left = cx > sum(x_range) / 2
+    text = hv.Text(cx, cy, f"{client_label}  " if left else f"  {client_label}",
+                   halign="right" if left else "left", valign="bottom", fontsize=12)  # fmt: skip
+    # White behind the label: near-black text stays readable on the dark end of cividis.
+    text = text.opts(text_color=TEXT, text_font_style="bold", background_fill_color="white",
+                     background_fill_alpha=0.85)  # fmt: skip
+    return image * star * text

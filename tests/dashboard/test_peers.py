@@ -1,0 +1,261 @@
+"""Peer comparisons: groups, neighbours and ranks by hand, and the view without a browser."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import panel as pn
+import pytest
+
+from dashboard import snapshot as snapshot_module
+from dashboard.peer_groups import (
+    AGE_EDGES,
+    band,
+    client_row,
+    histogram_edges,
+    neighbour_mask,
+    rank,
+    reference_groups,
+    similar_mask,
+)
+from dashboard.peer_wording import PEER_WORDS, rank_text, value_text
+from dashboard.peers import PeersView, numeric_columns
+from dashboard.store import DashboardStore
+from training.snapshot import describe
+
+CLIENTS = 400
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> pd.DataFrame:
+    """A small portfolio built the way the snapshot is: raw columns through ``describe``."""
+    rng = np.random.default_rng(0)
+    raw = {
+        "DAYS_BIRTH": -rng.uniform(20, 70, CLIENTS) * 365.25,
+        "DAYS_EMPLOYED": np.where(rng.random(CLIENTS) < 0.2, 365243, -rng.random(CLIENTS) * 7e3),
+        "AMT_INCOME_TOTAL": rng.lognormal(11.8, 0.5, CLIENTS),
+        "AMT_CREDIT": rng.lognormal(13, 0.6, CLIENTS),
+        "EXT_SOURCE_3": np.where(rng.random(CLIENTS) < 0.1, np.nan, rng.random(CLIENTS)),
+        "CODE_GENDER": rng.choice(["F", "M"], CLIENTS),
+        "NAME_CONTRACT_TYPE": rng.choice(["Cash loans", "Revolving loans"], CLIENTS),
+        "CNT_CHILDREN": rng.integers(0, 3, CLIENTS).astype(float),
+    }  # fmt: skip
+    raw["AMT_ANNUITY"] = raw["AMT_CREDIT"] / rng.uniform(10, 40, CLIENTS)
+    raw["PAYMENT_RATE"] = raw["AMT_ANNUITY"] / raw["AMT_CREDIT"]
+    raw["INCOME_CREDIT_PERC"] = raw["AMT_INCOME_TOTAL"] / raw["AMT_CREDIT"]
+    probability = rng.beta(1, 12, CLIENTS)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "SK_ID_CURR": np.arange(100_000, 100_000 + CLIENTS),
+                    "TARGET": np.where(
+                        np.arange(CLIENTS) % 5 == 0, np.nan, rng.random(CLIENTS) < probability
+                    ),
+                    "probability": probability,
+                    "decision": pd.Categorical(
+                        np.where(probability >= 0.08, "refused", "granted"), ["granted", "refused"]
+                    ),
+                }
+            ),
+            describe(raw),
+            pd.DataFrame({"INSTAL_DBD_MEAN": rng.uniform(0, 20, CLIENTS).astype(np.float32)}),
+        ],
+        axis=1,
+    )
+    frame.attrs = {"top_features": ["ext_source_3", "INSTAL_DBD_MEAN"]}
+    return frame
+
+
+def test_bands_put_unknown_apart() -> None:
+    assert band([20, 25, 40, 70, np.nan], AGE_EDGES).tolist() == [0, 1, 2, 5, -1]
+
+
+def test_similar_clients_share_every_chosen_trait(snapshot: pd.DataFrame) -> None:
+    client = snapshot.iloc[7]
+    mask = similar_mask(snapshot, client, ["gender", "age_band"])
+    peers = snapshot[mask]
+    assert mask[7] and 0 < mask.sum() < len(snapshot)
+    assert (peers["gender"] == client["gender"]).all()
+    assert set(band(peers["age_years"], AGE_EDGES)) == {int(band(client["age_years"], AGE_EDGES))}
+    outside = snapshot[~mask]
+    other_band = band(outside["age_years"], AGE_EDGES) != band(client["age_years"], AGE_EDGES)
+    assert ((outside["gender"] != client["gender"]) | other_band).all()
+    assert similar_mask(snapshot, client, []).all()
+
+
+def test_unknown_matches_unknown(snapshot: pd.DataFrame) -> None:
+    client = snapshot.iloc[0].copy()
+    client["gender"] = np.nan
+    assert not similar_mask(snapshot, client, ["gender"]).any()
+
+
+def test_neighbours_are_the_nearest_by_brute_force(snapshot: pd.DataFrame) -> None:
+    columns = ("age_years", "ext_source_3", "children")
+    client = snapshot.iloc[3]
+    mask = neighbour_mask(snapshot, client, 25, columns)
+    assert mask.sum() == 25 and not mask[3]
+    matrix = snapshot[list(columns)].to_numpy(float)
+    matrix = np.where(np.isnan(matrix), np.nanmedian(matrix, axis=0), matrix)
+    scaled = (matrix - matrix.mean(axis=0)) / matrix.std(axis=0)
+    distance = np.linalg.norm(scaled - scaled[3], axis=1)
+    distance[3] = np.inf
+    assert distance[mask].max() <= distance[~mask].min()
+
+
+def test_neighbours_of_an_outside_client_are_exactly_k(snapshot: pd.DataFrame) -> None:
+    client = snapshot.iloc[3].copy()
+    client["SK_ID_CURR"] = -1
+    assert neighbour_mask(snapshot, client, 30).sum() == 30
+    client[["age_years", "income", "credit", "annuity"]] = np.nan
+    assert neighbour_mask(snapshot, client, 30).sum() == 30
+
+
+@pytest.mark.parametrize(
+    ("values", "value", "expected"),
+    [
+        ([1, 2, 3, 4], 3, (50.0, 25.0, 4)),
+        ([1, 2, np.nan, 4], 5, (100.0, 0.0, 3)),
+        ([0, 0, 0, 1], 0, (0.0, 75.0, 4)),
+    ],
+)
+def test_rank_counts_known_values_below_and_equal(values, value, expected) -> None:
+    result = rank(values, value)
+    assert (result.below, result.equal, result.size) == expected
+
+
+def test_no_rank_without_a_value_or_a_group() -> None:
+    assert rank([1, 2], np.nan) is None
+    assert rank([np.nan], 1.0) is None
+    assert "unknown" in rank_text("similar", None, False, "en")
+    assert rank_text("similar", rank([1, 2, 3, 4], 3), True, "en") == (
+        "Higher than 50 % and equal to 25 % of similar clients (4 clients with a known value)."
+    )
+    assert rank_text("all", rank([1, 2, 3, 4], 4.5), True, "fr").startswith("Supérieur à 100 %")
+
+
+@pytest.mark.parametrize(
+    ("mode", "keys"),
+    [
+        ("all", ["all"]),
+        ("similar", ["similar", "all"]),
+        ("neighbours", ["neighbours", "all"]),
+        ("outcome", ["repaid", "defaulted"]),
+        ("decision", ["granted", "refused"]),
+    ],
+)
+def test_reference_groups(snapshot: pd.DataFrame, mode: str, keys: list[str]) -> None:
+    groups = reference_groups(snapshot, snapshot.iloc[0], mode, ["gender"], 50)
+    assert [g.key for g in groups] == keys
+    if mode == "outcome":
+        assert groups[0].size + groups[1].size == snapshot["TARGET"].notna().sum()
+    if mode == "decision":
+        assert groups[1].size == (snapshot["probability"] >= 0.08).sum()
+
+
+def test_histogram_edges_survive_constant_and_empty_values() -> None:
+    assert np.ptp(histogram_edges([2.0] * 10)) > 0
+    assert len(histogram_edges([np.nan], bins=5)) == 6
+    edges = histogram_edges(np.r_[np.arange(1000.0), 1e9])
+    assert edges[-1] < 1e9  # one absurd value does not flatten the others
+
+
+def test_client_row_is_the_snapshot_row_while_the_score_matches(snapshot: pd.DataFrame) -> None:
+    row = snapshot.iloc[5]
+    found = client_row(snapshot, int(row["SK_ID_CURR"]), {}, {"probability": row["probability"]})
+    assert found is not None and found.name == 5
+    assert client_row(snapshot, 1, None, None) is None
+
+
+def test_client_row_is_computed_from_the_api_answer_otherwise(snapshot: pd.DataFrame) -> None:
+    application = {"DAYS_BIRTH": -36.5 * 365.25, "AMT_CREDIT": 300000.0, "CODE_GENDER": "F"}
+    explanation = {
+        "probability": 0.2,
+        "decision": "refused",
+        "contributions": [{"feature": "INSTAL_DBD_MEAN", "value": 4.0},
+                          {"feature": "PAYMENT_RATE", "value": 0.05}],
+    }  # fmt: skip
+    row = client_row(snapshot, 100_005, application, explanation)
+    assert row["age_years"] == pytest.approx(36.5)
+    assert row["term_months"] == pytest.approx(20.0)
+    assert row["gender"] == "F" and row["probability"] == 0.2
+    assert row["INSTAL_DBD_MEAN"] == 4.0 and pd.isna(row["ext_source_3"])
+    assert list(row.index) == list(snapshot.columns)
+
+
+def test_values_read_in_human_units() -> None:
+    assert value_text("age_years", 36.54, "en") == "36.5 years"
+    assert value_text("income", 135000.0, "fr") == "135\u202f000"
+    assert value_text("annuity_income_ratio", 0.2, "en") == "20.0 %"
+    assert value_text("credit_income_ratio", 3.25, "en") == "3.2 ×"
+    assert value_text("ext_source_3", np.nan, "fr") == "inconnu"
+    assert value_text("probability", 0.125, "en") == "12.5 %"
+
+
+def test_both_languages_have_the_same_phrases() -> None:
+    assert PEER_WORDS["en"].keys() == PEER_WORDS["fr"].keys()
+
+
+def test_top_features_come_first(snapshot: pd.DataFrame) -> None:
+    columns = numeric_columns(snapshot)
+    assert columns[:2] == ["ext_source_3", "INSTAL_DBD_MEAN"]
+    assert "gender" not in columns and "SK_ID_CURR" not in columns and "probability" in columns
+
+
+def _texts(viewable) -> str:
+    return " ".join(str(pane.object) for pane in viewable.select(pn.pane.Markdown))
+
+
+@pytest.mark.parametrize("mode", ["all", "similar", "neighbours", "outcome", "decision"])
+def test_view_renders_each_mode(snapshot: pd.DataFrame, mode: str) -> None:
+    row = snapshot.iloc[11]
+    store = DashboardStore(snapshot=snapshot, client_id=int(row["SK_ID_CURR"]),
+                           explanation={"probability": float(row["probability"])})  # fmt: skip
+    view = PeersView(store=store, mode=mode, neighbours=40)
+    assert view.feature == "ext_source_3" and view.feature_y == "INSTAL_DBD_MEAN"
+    distribution = view._distribution()
+    assert "Higher than" in _texts(distribution) or "no comparison" in _texts(distribution)
+    assert distribution.select(pn.pane.HoloViews)
+    assert view._map().select(pn.pane.HoloViews)
+    view.__panel__().get_root()
+
+
+def test_view_follows_the_language(snapshot: pd.DataFrame) -> None:
+    row = snapshot.iloc[2]
+    store = DashboardStore(snapshot=snapshot, client_id=int(row["SK_ID_CURR"]))
+    view = PeersView(store=store, feature="age_years")
+    assert "Higher than" in _texts(view._distribution())
+    store.language = "fr"  # no explanation to fetch again: no API call
+    assert "Supérieur à" in _texts(view._distribution())
+    assert next(w.name for w in view._controls() if hasattr(w, "options")) == "Comparer avec"
+
+
+def test_view_asks_for_a_client_then_for_two_features(snapshot: pd.DataFrame) -> None:
+    view = PeersView(store=DashboardStore(snapshot=snapshot))
+    assert "Choose a client" in _texts(view._distribution())
+    assert not view._map().objects  # said once, above
+    store = DashboardStore(snapshot=snapshot, client_id=100_001)
+    view = PeersView(store=store, feature="age_years", feature_y="age_years")
+    assert "two different" in _texts(view._map())
+
+
+def test_missing_snapshot_says_how_to_make_one(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CREDIT_SNAPSHOT_PATH", str(tmp_path / "absent.parquet"))
+    view = PeersView(store=DashboardStore())
+    assert "make snapshot" in view.problem
+    assert view._distribution().alert_type == "warning"
+    view.__panel__().get_root()
+
+
+def test_snapshot_is_loaded_once_and_again_when_rewritten(snapshot, tmp_path, monkeypatch) -> None:
+    path = tmp_path / "snapshot.parquet"
+    snapshot.to_parquet(path)
+    monkeypatch.setenv("CREDIT_SNAPSHOT_PATH", str(path))
+    first = snapshot_module.load_snapshot()
+    assert snapshot_module.load_snapshot() is first
+    assert first.attrs["top_features"] == snapshot.attrs["top_features"]
+    snapshot.head(10).to_parquet(path)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert len(snapshot_module.load_snapshot()) == 10
