@@ -28,10 +28,10 @@ $(VENV)/.synced: pyproject.toml uv.lock
 
 setup: $(VENV)/.synced ## Create .venv with the locked dependencies (uv.lock)
 
-demo: setup ## Set up, generate the default data, train, load the portfolio and serve the API
-	@$(MAKE) --no-print-directory generate realism train portfolio
+demo: setup .env ## Set up, generate the default data, train, then serve the API and the dashboard
+	@$(MAKE) --no-print-directory generate realism train portfolio snapshot
 	$(VENV)/bin/bentoml models list credit_scoring
-	@$(MAKE) --no-print-directory serve
+	PORT=$(PORT) scripts/serve-all.sh
 
 generate: setup ## Generate synthetic data: CLIENTS=20000 SEED=42 DATA=data/synthetic
 	$(PY) -m training generate --clients $(CLIENTS) --seed $(SEED) --out $(DATA)
