@@ -90,14 +90,16 @@ def gauge(probability: float, threshold: float, language: Language) -> figure:
     marker = min(p, upper)
     fig.scatter([marker], [1.4], marker="inverted_triangle", size=16, color=TEXT)
     client = word("client_marker", language, risk=percent(probability, language))
+    # The label goes on the side of the marker with more room, so it is never clipped.
+    room_on_right = marker < upper / 2
     _label(
         fig,
         marker,
         1.4,
         client,
         text_font_style="bold",
-        text_align="right" if below else "left",
-        x_offset=-12 if below else 12,
+        text_align="left" if room_on_right else "right",
+        x_offset=12 if room_on_right else -12,
         y_offset=-7,
     )
     return fig
