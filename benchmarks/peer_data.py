@@ -35,7 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.service.conftest import free_port, stop  # noqa: E402
+from tests.serving import free_port, stop  # noqa: E402
 
 FEATURE, X, Y = "credit_income_ratio", "ext_source_2", "ext_source_3"
 FILTERS = ("gender", "age_band", "income_band")

@@ -29,9 +29,9 @@ class ApiError(Exception):
 class CreditApi:
     """Calls the scoring API with the bearer token.
 
-    ``client`` may be injected (tests pass Starlette's ``TestClient`` over the service, or
-    an ``httpx.Client`` with a ``MockTransport``), with its own timeouts; otherwise one is
-    created for ``base_url`` with ``timeout`` seconds per call.
+    ``client`` may be injected (tests pass Starlette's ``TestClient`` over the service in
+    process), with its own timeouts; otherwise one is created for ``base_url`` with
+    ``timeout`` seconds per call.
     """
 
     def __init__(
@@ -98,33 +98,39 @@ class CreditApi:
             raise ApiError(
                 f"The scoring service at {self.base_url} is not reachable (is it running?)."
             ) from error
-        if response.is_success:
-            try:
-                return response.json()
-            except ValueError as error:
-                raise ApiError(
-                    f"The scoring service at {self.base_url} sent an unreadable answer."
-                ) from error
-        raise ApiError(self._message(response, client_id), response.status_code)
+        return read_answer(response, self.base_url, client_id)
 
-    def _message(self, response: httpx.Response, client_id: int | None) -> str:
-        """What went wrong, from the status and the API's ``{"error", "detail"}`` body."""
-        status = response.status_code
-        payload = _json_or_empty(response)
-        error = str(payload.get("error") or "")
-        if status == 401:
-            return (
-                "The API token was refused by the scoring service: check CREDIT_API_TOKEN "
-                "(make serve writes it to .env)."
-            )
-        if status == 404 and client_id is not None:
-            return f"Client {client_id} is unknown."
-        if status == 400:
-            problems = [_problem(item) for item in payload.get("detail") or ()]
-            return "The application was refused as input: " + ("; ".join(problems) or error)
-        if status == 503:
-            return f"The scoring service is not ready: {error or 'try again in a moment'}."
-        return f"The scoring service failed (HTTP {status}){': ' + error if error else ''}."
+
+def read_answer(response: httpx.Response, base_url: str, client_id: int | None = None) -> Json:
+    """The JSON body of a successful answer; otherwise an :class:`ApiError` saying why."""
+    if response.is_success:
+        try:
+            return response.json()
+        except ValueError as error:
+            raise ApiError(
+                f"The scoring service at {base_url} sent an unreadable answer."
+            ) from error
+    raise ApiError(_message(response, client_id), response.status_code)
+
+
+def _message(response: httpx.Response, client_id: int | None) -> str:
+    """What went wrong, from the status and the API's ``{"error", "detail"}`` body."""
+    status = response.status_code
+    payload = _json_or_empty(response)
+    error = str(payload.get("error") or "")
+    if status == 401:
+        return (
+            "The API token was refused by the scoring service: check CREDIT_API_TOKEN "
+            "(make serve writes it to .env)."
+        )
+    if status == 404 and client_id is not None:
+        return f"Client {client_id} is unknown."
+    if status == 400:
+        problems = [_problem(item) for item in payload.get("detail") or ()]
+        return "The application was refused as input: " + ("; ".join(problems) or error)
+    if status == 503:
+        return f"The scoring service is not ready: {error or 'try again in a moment'}."
+    return f"The scoring service failed (HTTP {status}){': ' + error if error else ''}."
 
 
 def _json_or_empty(response: httpx.Response) -> Json:

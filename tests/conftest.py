@@ -1,8 +1,10 @@
-"""Fixtures shared across test folders: datasets, the real sample, one trained model."""
+"""Fixtures shared across test folders: datasets, the real sample, one trained model, and the
+scoring service serving it (in process, and as a `bentoml serve` subprocess)."""
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import os
 import shutil
 import tempfile
@@ -19,7 +21,9 @@ import bentoml  # noqa: E402
 import lightgbm as lgb  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
 
+from tests.serving import TOKEN, free_port, start_service, stop, wait_ready  # noqa: E402
 from training import config  # noqa: E402
 from training.data import load_table  # noqa: E402
 from training.features import FeatureMatrix, build_batch  # noqa: E402
@@ -31,6 +35,7 @@ from training.model.pipeline import (  # noqa: E402
 )
 from training.model.scorer import CreditModel  # noqa: E402
 from training.schema import APPLICATION_TRAIN  # noqa: E402
+from training.serving.portfolio import write_portfolio  # noqa: E402
 from training.synth import generate_dataset  # noqa: E402
 
 REALISTIC_CLIENTS = 20_000
@@ -118,3 +123,53 @@ def served_booster(trained_model: TrainedModel) -> lgb.Booster:
 def test_features(model_dataset: dict[str, pd.DataFrame]) -> FeatureMatrix:
     """Features of the unlabelled test applicants, history included (batch path)."""
     return build_batch(model_dataset, "application_test")
+
+
+# --- the scoring service, one per process ---------------------------------------------------
+# BentoML registers the service's Prometheus metrics when its ASGI app is built, so a second
+# app in the same process fails (DuplicateTimeseries): the service and dashboard tests share
+# this one.
+
+
+@pytest.fixture(scope="session")
+def service_env(
+    model_tag: str, model_dataset: dict[str, pd.DataFrame], tmp_path_factory
+) -> dict[str, str]:
+    """Environment of a service serving the test model, with its own databases."""
+    directory = tmp_path_factory.mktemp("service")
+    portfolio = f"sqlite:///{directory / 'portfolio.sqlite'}"
+    write_portfolio(model_dataset, portfolio)
+    return {
+        config.MODEL_TAG_ENV: model_tag,
+        config.API_TOKEN_ENV: TOKEN,
+        config.AUDIT_DB_URL_ENV: f"sqlite:///{directory / 'audit.sqlite'}",
+        config.PORTFOLIO_DB_URL_ENV: portfolio,
+    }
+
+
+@pytest.fixture(scope="session")
+def asgi_client(service_env: dict[str, str]) -> Iterator[TestClient]:
+    """The service in process through BentoML's ASGI app (no server)."""
+    previous = {key: os.environ.get(key) for key in service_env}
+    os.environ.update(service_env)
+    service = importlib.import_module("service")
+    with TestClient(service.CreditScoring.to_asgi()) as client:
+        yield client
+    for key, value in previous.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def server(service_env: dict[str, str]) -> Iterator[str]:
+    """A real `bentoml serve` subprocess; its whole process group is killed afterwards."""
+    port = free_port()
+    process = start_service(service_env, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, process)
+        yield url
+    finally:
+        stop(process)

@@ -1,4 +1,4 @@
-"""Rendering a view without a browser, to assert on what it would show."""
+"""Rendering a view without a browser, and an application record for the pure functions."""
 
 from __future__ import annotations
 
@@ -17,3 +17,32 @@ def rendered_text(viewable: pn.viewable.Viewable | pn.viewable.Viewer) -> str:
         for attribute in ("text", "label", "title")  # panes, widgets, tabs
     ]
     return html.unescape(" ".join(t for t in texts if isinstance(t, str)))
+
+
+# An application and history in the layout of GET /clients/{id}, as input for the pure
+# functions (profile rows, scenario grid); what the API says about clients is never written
+# by hand: those tests ask the service.
+APPLICATION = {
+    "SK_ID_CURR": 100002,
+    "NAME_CONTRACT_TYPE": "Cash loans",
+    "CODE_GENDER": "F",
+    "FLAG_OWN_CAR": "N",
+    "FLAG_OWN_REALTY": "Y",
+    "CNT_CHILDREN": 1,
+    "AMT_INCOME_TOTAL": 150000.0,
+    "AMT_CREDIT": 500000.0,
+    "AMT_ANNUITY": 25000.0,
+    "AMT_GOODS_PRICE": 450000.0,
+    "NAME_INCOME_TYPE": "Pensioner",
+    "NAME_EDUCATION_TYPE": "Higher education",
+    "NAME_FAMILY_STATUS": "Married",
+    "NAME_HOUSING_TYPE": "House / apartment",
+    "DAYS_BIRTH": -13795,
+    "DAYS_EMPLOYED": 365243,
+    "OWN_CAR_AGE": None,
+    "EXT_SOURCE_3": 0.26,
+}
+HISTORY = {
+    "bureau": [{"SK_ID_CURR": 100002, "SK_ID_BUREAU": 5000001, "CREDIT_ACTIVE": "Closed"}],
+    "bureau_balance": [{"SK_ID_BUREAU": 5000001, "MONTHS_BALANCE": -1, "STATUS": "C"}],
+}

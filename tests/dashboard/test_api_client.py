@@ -1,98 +1,110 @@
-"""The API client: right routes and token, every failure a sentence an advisor can act on.
-
-These play the API's documented answers through ``httpx.MockTransport``; the same client
-against the real service in process is in ``tests/service/test_dashboard_contract.py``
-(beside the service's ``asgi_client``: one BentoML app per process).
-"""
+"""The API client against the real service: right routes and token, real answers, and every
+real failure a sentence an advisor can act on."""
 
 from __future__ import annotations
 
-import httpx
+import pandas as pd
 import pytest
+from starlette.testclient import TestClient
 
-from dashboard.__main__ import credentials
 from dashboard.api import ApiError, CreditApi
-from dashboard.config import DEFAULT_API_URL, DEFAULT_PORT, Settings, load_settings
-from tests.dashboard.fake_api import BASE_URL, FakeScoringApi
+from tests.serving import TOKEN, LiveService, Sent
+from training.model.scorer import CreditModel
+
+pytestmark = pytest.mark.slow
 
 
-def _answering(status: int, **response) -> CreditApi:
-    def handle(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(status, request=request, **response)
-
-    client = httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(handle))
-    return CreditApi(BASE_URL, "t0ken", client=client)
-
-
-def _raising(error: type[httpx.HTTPError]) -> CreditApi:
-    def handle(request: httpx.Request) -> httpx.Response:
-        raise error("boom", request=request)
-
-    client = httpx.Client(base_url=BASE_URL, transport=httpx.MockTransport(handle))
-    return CreditApi(BASE_URL, "t0ken", client=client, timeout=2)
-
-
-def test_every_call_goes_to_its_route_with_the_bearer_token() -> None:
-    fake = FakeScoringApi()
-    api = fake.api()
-    assert api.model()["threshold"] == pytest.approx(0.073)
-    assert api.client(100002)["application"]["SK_ID_CURR"] == 100002
-    assert api.explain(100002, language="fr")["language"] == "fr"
-    application = {**api.client(100002)["application"], "SK_ID_CURR": None}
+def test_every_call_goes_to_its_route_with_the_bearer_token(
+    api: CreditApi, sent: list[Sent], known_client: int, credit_model: CreditModel
+) -> None:
+    assert api.model()["threshold"] == pytest.approx(credit_model.threshold)
+    assert api.client(known_client)["application"]["SK_ID_CURR"] == known_client
+    assert api.explain(known_client, language="fr")["language"] == "fr"
+    application = {**api.client(known_client)["application"], "SK_ID_CURR": None}
     assert api.explain(application=application, history={})["client_id"] is None
     assert api.predict_batch([{"application": application}])["count"] == 1
-    assert fake.paths() == [
-        "/model", "/clients/100002", "/explain", "/clients/100002", "/explain", "/predict_batch"
+    assert [s.path for s in sent] == [
+        "/model", f"/clients/{known_client}", "/explain", f"/clients/{known_client}", "/explain",
+        "/predict_batch",
     ]  # fmt: skip
-    assert fake.calls[2][2] == {"client_id": 100002, "language": "fr"}
-    assert fake.calls[4][2] == {"language": "en", "application": application, "history": {}}
+    assert sent[2].body == {"client_id": known_client, "language": "fr"}
+    assert sent[4].body == {"language": "en", "application": application, "history": {}}
+    assert {s.authorization for s in sent} == {f"Bearer {TOKEN}"}
 
 
-@pytest.mark.parametrize(
-    ("api", "expected"),
-    [
-        (_raising(httpx.ConnectError), f"The scoring service at {BASE_URL} is not reachable"),
-        (_raising(httpx.ReadTimeout), "did not answer within 2 s"),
-        (_answering(401, json={"error": "authentication required"}), "API token was refused"),
-        (_answering(503, json={"error": "audit store unavailable"}), "not ready: audit store"),
-        (_answering(500, text="Internal Server Error"), "failed (HTTP 500)"),
-        (_answering(200, text="<html>"), "unreadable answer"),
-    ],
-    ids=["down", "timeout", "401", "503", "500", "not-json"],
-)
-def test_failures_become_readable_messages(api: CreditApi, expected: str) -> None:
-    with pytest.raises(ApiError) as caught:
-        api.model()
-    assert expected in caught.value.message
-    assert "Traceback" not in caught.value.message
-
-
-def test_unknown_client_and_bad_input_are_named() -> None:
-    api = FakeScoringApi().api()
-    with pytest.raises(ApiError, match=r"^Client 1 is unknown\.$") as unknown:
-        api.client(1)
-    assert unknown.value.status == 404
-    with pytest.raises(ApiError, match="AMT_CREDIT: Input should be >= 0"):
-        api.explain(application={"AMT_CREDIT": -5.0}, history={})
-
-
-def test_wrong_token_is_reported_as_such() -> None:
-    with pytest.raises(ApiError, match="token was refused") as caught:
-        FakeScoringApi().api(token="wrong").model()
-    assert caught.value.status == 401
-
-
-def test_settings_come_from_the_environment_with_defaults() -> None:
-    assert load_settings({}) == Settings()
-    assert (load_settings({}).api_url, load_settings({}).port) == (DEFAULT_API_URL, DEFAULT_PORT)
-    settings = load_settings(
-        {"CREDIT_API_URL": "http://api:3000/", "DASHBOARD_PORT": "5100", "CREDIT_API_TOKEN": "x"}
+def test_the_service_answers_every_dashboard_call(api: CreditApi, known_client: int) -> None:
+    info = api.model()
+    assert {"tag", "threshold", "features", "card"} <= set(info)
+    assert info["card"]["top_features"][0]["mean_abs_shap"] > 0
+    client = api.client(known_client)
+    by_id = api.explain(known_client, language="fr")
+    resent = api.explain(
+        application=client["application"], history=client["history"], language="fr"
     )
-    assert (settings.api_url, settings.port, settings.api_token) == ("http://api:3000", 5100, "x")
+    assert resent["probability"] == pytest.approx(by_id["probability"], abs=1e-9)
+    reasons = [r for side in by_id["reasons"].values() for r in side]
+    assert reasons and all(r["text"].endswith("le risque.") for r in reasons)
 
 
-def test_a_password_is_generated_only_when_none_is_set() -> None:
-    user, password, generated = credentials(Settings())
-    assert (user, generated) == ("advisor", True) and len(password) >= 16
-    assert credentials(Settings(user="ana", password="s3cret")) == ("ana", "s3cret", False)
-    assert credentials(Settings())[1] != password
+def test_an_unreachable_service_is_named_with_its_address(unreachable: CreditApi) -> None:
+    with pytest.raises(ApiError) as caught:
+        unreachable.model()
+    assert caught.value.message == (
+        f"The scoring service at {unreachable.base_url} is not reachable (is it running?)."
+    )
+    assert caught.value.status is None
+
+
+def test_an_answer_too_slow_is_a_timeout_not_a_failure(
+    live: LiveService, model_dataset: dict[str, pd.DataFrame]
+) -> None:
+    """10,000 applications take the real service well over 50 ms to score and record."""
+    row = model_dataset["application_train"].iloc[0]
+    application = {
+        k: (None if pd.isna(v) else v) for k, v in row.items() if k not in ("SK_ID_CURR", "TARGET")
+    }
+    with pytest.raises(ApiError) as caught:
+        CreditApi(live.url, TOKEN, timeout=0.05).predict_batch(
+            [{"application": application}] * 10_000
+        )
+    assert f"The scoring service at {live.url} did not answer within 0.05 s" in (
+        caught.value.message
+    )
+
+
+def test_wrong_token_is_reported_as_such(asgi_client: TestClient) -> None:
+    wrong = CreditApi(str(asgi_client.base_url), "wrong", client=asgi_client)
+    with pytest.raises(ApiError, match="API token was refused") as caught:
+        wrong.model()
+    assert caught.value.status == 401
+    assert "CREDIT_API_TOKEN" in caught.value.message
+
+
+def test_an_audit_outage_says_the_service_is_not_ready(
+    api: CreditApi, known_client: int, audit_locked
+) -> None:
+    with audit_locked(), pytest.raises(ApiError) as caught:
+        api.explain(known_client)
+    assert caught.value.status == 503
+    assert caught.value.message.startswith("The scoring service is not ready: ")
+    assert "audit store unavailable" in caught.value.message
+    assert api.explain(known_client)["client_id"] == known_client  # and it recovers
+
+
+def test_unknown_client_and_bad_input_are_named(
+    api: CreditApi, unknown_client: int, known_client: int
+) -> None:
+    with pytest.raises(ApiError, match=rf"^Client {unknown_client} is unknown\.$") as unknown:
+        api.client(unknown_client)
+    assert unknown.value.status == 404
+    with pytest.raises(ApiError, match=rf"^Client {unknown_client} is unknown\.$"):
+        api.explain(unknown_client)
+    application = {**api.client(known_client)["application"], "AMT_CREDIT": -5.0}
+    with pytest.raises(ApiError) as bad:
+        api.explain(application=application, history={})
+    assert bad.value.status == 400
+    assert bad.value.message == (
+        "The application was refused as input: AMT_CREDIT: Input should be greater than or "
+        "equal to 0"
+    )
+    assert "Traceback" not in bad.value.message

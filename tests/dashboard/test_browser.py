@@ -1,8 +1,8 @@
 """The dashboard in a real browser, against a real scoring service.
 
-A real `bentoml serve` (the service tests' ``server`` fixture: trained model, portfolio,
-audit trail), the dashboard as `python -m dashboard` behind its login, with a portfolio
-snapshot written from the same data, and Debian's chromium driven by Playwright. The
+A real `bentoml serve` (the ``server`` fixture of ``tests/conftest.py``: trained model,
+portfolio, audit trail), the dashboard as `python -m dashboard` behind its login, with a
+portfolio snapshot written from the same data, and Debian's chromium driven by Playwright. The
 advisor's path: log in, open a client by link, read the decision and its reasons, switch to
 French, compare with other clients, and re-score a what-if. Screenshots of each step go to
 ``tests/dashboard/artifacts/`` (git-ignored) for a human to look at.
@@ -23,15 +23,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard.formatting import percent
-from tests.service.conftest import (  # noqa: F401  (fixtures used by name)
-    AUTH,
-    ROOT,
-    TOKEN,
-    free_port,
-    server,
-    service_env,
-    stop,
-)
+from tests.serving import AUTH, ROOT, TOKEN, free_port, stop
 from training.snapshot import write_snapshot
 
 pytestmark = pytest.mark.slow
@@ -49,7 +41,7 @@ BUSY = "#busy-container .loader.spin"  # the template's indicator spins while th
 
 
 @pytest.fixture(scope="module")
-def dashboard(server, credit_model, model_dataset, tmp_path_factory) -> Iterator[str]:  # noqa: F811
+def dashboard(server, credit_model, model_dataset, tmp_path_factory) -> Iterator[str]:
     """`python -m dashboard` on a free port; its whole process group is killed afterwards."""
     snapshot = tmp_path_factory.mktemp("dashboard") / "portfolio_snapshot.parquet"
     write_snapshot(model_dataset, credit_model, snapshot)
@@ -111,7 +103,7 @@ def _shot(page: Page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"{name}.png")  # the template scrolls inside: no full_page
 
 
-def test_advisor_path_in_a_browser(dashboard, server, browser, model_dataset) -> None:  # noqa: F811
+def test_advisor_path_in_a_browser(dashboard, server, browser, model_dataset) -> None:
     client_id = int(model_dataset["application_train"]["SK_ID_CURR"].iloc[0])
     expected = httpx.post(
         f"{server}/explain", json={"client_id": client_id}, headers=AUTH, timeout=30

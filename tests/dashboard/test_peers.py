@@ -259,3 +259,9 @@ def test_snapshot_is_loaded_once_and_again_when_rewritten(snapshot, tmp_path, mo
     snapshot.head(10).to_parquet(path)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     assert len(snapshot_module.load_snapshot()) == 10
+
+
+def test_the_snapshot_is_declared_for_the_peers_view() -> None:
+    store = DashboardStore()
+    assert store.snapshot is None
+    assert "peer" in store.param["snapshot"].doc

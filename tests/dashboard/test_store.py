@@ -1,113 +1,118 @@
-"""The session state: selecting a client, errors instead of exceptions, recovery, language."""
+"""The session state against the real service: selecting a client, errors instead of
+exceptions, recovery when the API comes back, the language of the reasons."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from dashboard.store import MAX_RECENT, DashboardStore, fetch_model_info
-from tests.dashboard.fake_api import TAG, FakeScoringApi
+from dashboard.api import CreditApi
+from dashboard.store import MAX_RECENT, DashboardStore
+from tests.serving import TOKEN, LiveService, Sent
 
-
-@pytest.fixture(autouse=True)
-def _fresh_model_cache():
-    """``fetch_model_info`` is cached per API object for the process: not across tests."""
-    fetch_model_info.clear()
-    yield
-    fetch_model_info.clear()
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def fake() -> FakeScoringApi:
-    return FakeScoringApi()
+def store(api: CreditApi) -> DashboardStore:
+    return DashboardStore(api=api)
 
 
-@pytest.fixture
-def store(fake: FakeScoringApi) -> DashboardStore:
-    return DashboardStore(api=fake.api())
+def test_selecting_a_client_loads_its_data_and_explanation(
+    store: DashboardStore,
+    api: CreditApi,
+    known_client: int,
+    model_tag: str,
+    model_dataset: dict[str, pd.DataFrame],
+) -> None:
+    assert store.select(known_client)
+    assert store.client_id == known_client and store.error == ""
+    train = model_dataset["application_train"].set_index("SK_ID_CURR")
+    assert store.client["application"]["AMT_CREDIT"] == pytest.approx(
+        train.loc[known_client, "AMT_CREDIT"]
+    )
+    assert store.explanation["decision"] == api.predict(known_client)["decision"]
+    assert store.explanation["language"] == "en"
+    assert store.model_info["tag"] == model_tag
+    assert store.recent == [known_client]
 
 
-def test_selecting_a_client_loads_its_data_and_explanation(store: DashboardStore) -> None:
-    assert store.select(100002)
-    assert store.client_id == 100002 and store.error == ""
-    assert store.client["application"]["AMT_CREDIT"] == 500000.0
-    assert store.explanation["decision"] == "granted" and store.explanation["language"] == "en"
-    assert store.model_info["tag"] == TAG
-    assert store.recent == [100002]
-
-
-def test_setting_the_client_id_loads_it_too(store: DashboardStore) -> None:
+def test_setting_the_client_id_loads_it_too(store: DashboardStore, known_client: int) -> None:
     """The URL (?client=) sets the parameter directly: the watcher does the loading."""
-    store.client_id = 100002
-    assert store.explanation["client_id"] == 100002
+    store.client_id = known_client
+    assert store.explanation["client_id"] == known_client
     store.client_id = None
     assert store.client == {} and store.explanation == {}
 
 
-def test_an_unknown_client_is_an_error_message_not_an_exception(store: DashboardStore) -> None:
-    store.select(100002)
-    assert not store.select(1)
-    assert store.error == "Client 1 is unknown."
-    assert store.client == {} and store.explanation == {}  # nothing stale next to the error
-    assert store.recent == [100002]
-
-
-def test_the_app_recovers_when_the_api_comes_back(
-    fake: FakeScoringApi, store: DashboardStore
+def test_an_unknown_client_is_an_error_message_not_an_exception(
+    store: DashboardStore, known_client: int, unknown_client: int
 ) -> None:
-    fake.down = True
-    assert not store.select(100002)
+    store.select(known_client)
+    assert not store.select(unknown_client)
+    assert store.error == f"Client {unknown_client} is unknown."
+    assert store.client == {} and store.explanation == {}  # nothing stale next to the error
+    assert store.recent == [known_client]
+
+
+def test_the_app_recovers_when_the_api_comes_back(live: LiveService, known_client: int) -> None:
+    store = DashboardStore(api=CreditApi(live.url, TOKEN))
+    live.stop()
+    assert not store.select(known_client)
     assert "is not reachable (is it running?)" in store.error
-    fake.down = False
-    assert store.select(100002)  # selecting the same client again is the retry
-    assert store.error == "" and store.explanation["client_id"] == 100002
+    live.start()
+    assert store.select(known_client)  # selecting the same client again is the retry
+    assert store.error == "" and store.explanation["client_id"] == known_client
 
 
 def test_the_language_switch_asks_the_api_for_reasons_in_french(
-    fake: FakeScoringApi, store: DashboardStore
+    store: DashboardStore, sent: list[Sent], known_client: int
 ) -> None:
-    store.select(100002)
-    english = store.explanation["reasons"]["towards_refusal"][0]["text"]
+    store.select(known_client)
+    english = [r["text"] for side in store.explanation["reasons"].values() for r in side]
+    labels = {f["name"]: f["label_fr"] for f in store.model_info["features"]}
     store.language = "fr"
-    french = store.explanation["reasons"]["towards_refusal"][0]["text"]
-    assert english.endswith("the risk.") and french.endswith("le risque.")
-    assert store.explanation["contributions"][0]["label"] == "Score externe 3"
-    assert fake.calls[-1][2] == {"client_id": 100002, "language": "fr"}
+    french = [r["text"] for side in store.explanation["reasons"].values() for r in side]
+    assert english and all(text.endswith("the risk.") for text in english)
+    assert len(french) == len(english) and all(text.endswith("le risque.") for text in french)
+    assert all(c["label"] == labels[c["feature"]] for c in store.explanation["contributions"])
+    assert sent[-1].body == {"client_id": known_client, "language": "fr"}
 
 
 def test_a_failed_language_switch_shows_the_error_not_stale_reasons(
-    fake: FakeScoringApi, store: DashboardStore
+    store: DashboardStore, known_client: int, audit_locked
 ) -> None:
-    store.select(100002)
-    fake.unavailable = "audit store unavailable"
-    store.language = "fr"
+    store.select(known_client)
+    with audit_locked():
+        store.language = "fr"
     assert store.explanation == {} and "audit store unavailable" in store.error
 
 
-def test_recent_clients_are_unique_newest_first_and_bounded(store: DashboardStore) -> None:
+def test_recent_clients_are_unique_newest_first_and_bounded(
+    store: DashboardStore, known_client: int, unknown_client: int
+) -> None:
     store.recent = list(range(200000, 200000 + MAX_RECENT))
-    store.select(100002)
-    store.select(1)  # unknown: not remembered
-    assert store.recent[0] == 100002 and len(store.recent) == MAX_RECENT
-    store.select(100002)
-    assert store.recent.count(100002) == 1
+    store.select(known_client)
+    store.select(unknown_client)  # unknown: not remembered
+    assert store.recent[0] == known_client and len(store.recent) == MAX_RECENT
+    store.select(known_client)
+    assert store.recent.count(known_client) == 1
 
 
-def test_model_info_is_fetched_once_for_every_session(fake: FakeScoringApi) -> None:
-    api = fake.api()
+def test_model_info_is_fetched_once_for_every_session(
+    api: CreditApi, sent: list[Sent], known_client: int
+) -> None:
     first, second = DashboardStore(api=api), DashboardStore(api=api)
     assert first.load_model_info() and second.load_model_info()
-    first.select(100002)
-    assert fake.paths().count("/model") == 1
+    first.select(known_client)
+    assert [s.path for s in sent].count("/model") == 1
     assert second.model_info["threshold"] == first.model_info["threshold"]
 
 
-def test_a_failed_model_fetch_is_retried(fake: FakeScoringApi, store: DashboardStore) -> None:
-    fake.down = True
-    assert not store.load_model_info() and store.error
-    fake.down = False
-    assert store.load_model_info() and store.error == "" and store.model_info["tag"] == TAG
-
-
-def test_the_snapshot_is_declared_for_the_peers_view(store: DashboardStore) -> None:
-    assert store.snapshot is None
-    assert "peer" in store.param["snapshot"].doc
+def test_a_failed_model_fetch_is_retried(live: LiveService, model_tag: str) -> None:
+    store = DashboardStore(api=CreditApi(live.url, TOKEN))
+    live.stop()
+    assert not store.load_model_info() and "not reachable" in store.error
+    live.start()
+    assert store.load_model_info() and store.error == ""
+    assert store.model_info["tag"] == model_tag

@@ -1,143 +1,103 @@
-"""What-if: the scenario logic by hand, and the view re-scoring through the (fake) API."""
+"""What-if against the real service: the view's amounts, re-scoring a scenario, the largest
+credit granted in one batch, failures and the language."""
 
 from __future__ import annotations
 
-import copy
-
+import pandas as pd
 import pytest
+from starlette.testclient import TestClient
 
+from dashboard.api import CreditApi
+from dashboard.formatting import without_date_unit
 from dashboard.scenario import (
     GRID_SIZE,
     LargestGranted,
     amount_grid,
     compare_contributions,
     grid_items,
-    largest_granted,
     largest_message,
     modified_application,
-    term_months,
 )
-from dashboard.store import DashboardStore, fetch_model_info
+from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
-from tests.dashboard.fake_api import APPLICATION, HISTORY, FakeScoringApi, explanation
 from tests.dashboard.helpers import rendered_text
+from tests.serving import AUTH, TOKEN, LiveService, Sent
+
+pytestmark = pytest.mark.slow
+AMOUNTS = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_model_cache():
-    fetch_model_info.clear()
-    yield
-    fetch_model_info.clear()
+@pytest.fixture(scope="module")
+def mixed_client(api: CreditApi, model_dataset: dict[str, pd.DataFrame]) -> int:
+    """The first client with known amounts whose grid of amounts gets both decisions."""
+    train = model_dataset["application_train"].dropna(subset=AMOUNTS)
+    for client_id in train["SK_ID_CURR"].head(50):
+        client = api.client(int(client_id))
+        amounts = amount_grid(client["application"]["AMT_CREDIT"])
+        items = grid_items(client["application"], client["history"], amounts)
+        if len({r["decision"] for r in api.predict_batch(items)["results"]}) == 2:
+            return int(client_id)
+    pytest.fail("no client among the first 50 has both decisions over its grid")
 
 
-def test_term_is_credit_over_annuity_and_unknown_without_an_annuity() -> None:
-    assert term_months(500000, 25000) == 20
-    assert term_months(500000, None) is None and term_months(500000, 0) is None
-    assert term_months(None, 25000) is None
-
-
-def test_only_actionable_fields_change() -> None:
-    changed = modified_application(APPLICATION, {"AMT_CREDIT": 1.0, "AMT_INCOME_TOTAL": 2.0})
-    assert (changed["AMT_CREDIT"], changed["AMT_INCOME_TOTAL"]) == (1.0, 2.0)
-    assert changed["DAYS_BIRTH"] == APPLICATION["DAYS_BIRTH"]
-    assert APPLICATION["AMT_CREDIT"] == 500000.0  # the client's own data is untouched
-    with pytest.raises(ValueError, match="not actionable in a what-if: DAYS_BIRTH"):
-        modified_application(APPLICATION, {"DAYS_BIRTH": -20000})
-
-
-def test_the_grid_runs_from_10_to_300_percent_of_the_request() -> None:
-    amounts = amount_grid(500000)
-    assert len(amounts) == GRID_SIZE == 40
-    assert (amounts[0], amounts[-1]) == (50000.0, 1500000.0)
-    assert amounts == sorted(set(amounts)) and all(a.is_integer() for a in amounts)
-
-
-def test_grid_items_keep_the_term_and_drop_the_client_id() -> None:
-    before = copy.deepcopy((APPLICATION, HISTORY))
-    items = grid_items(APPLICATION, HISTORY, [100000.0, 1000000.0])
-    for item, credit in zip(items, (100000.0, 1000000.0), strict=True):
-        application = item["application"]
-        assert application["AMT_CREDIT"] == credit
-        assert term_months(application["AMT_CREDIT"], application["AMT_ANNUITY"]) == 20
-        assert application["AMT_INCOME_TOTAL"] == APPLICATION["AMT_INCOME_TOTAL"]
-        assert "SK_ID_CURR" not in application  # a batch refuses a repeated id
-        assert all("SK_ID_CURR" not in row for rows in item["history"].values() for row in rows)
-        assert item["history"]["bureau_balance"] == HISTORY["bureau_balance"]
-    assert before == (APPLICATION, HISTORY)
-
-
-def test_grid_items_without_an_annuity_leave_it_unknown() -> None:
-    items = grid_items({**APPLICATION, "AMT_ANNUITY": None}, {}, [1.0])
-    assert items[0]["application"]["AMT_ANNUITY"] is None
-
-
-def _answer(*decisions: str) -> list[dict[str, str]]:
-    return [{"decision": d} for d in decisions]
-
-
-def test_largest_granted_amount_from_a_batch_answer() -> None:
-    amounts = [10.0, 20.0, 30.0, 40.0]
-    some = largest_granted(amounts, _answer("granted", "granted", "refused", "refused"))
-    assert some == LargestGranted(amount=20.0, all_granted=False, low=10.0, high=40.0)
-    none = largest_granted(amounts, _answer("refused", "refused", "refused", "refused"))
-    assert none.amount is None and not none.all_granted
-    every = largest_granted(amounts, _answer("granted", "granted", "granted", "granted"))
-    assert every.amount == 40.0 and every.all_granted
-    # not monotonic (a model can be): still the largest granted amount
-    assert (
-        largest_granted(amounts, _answer("granted", "refused", "granted", "refused")).amount == 30
-    )
-    with pytest.raises(ValueError, match="3 results for 4 amounts"):
-        largest_granted(amounts, _answer("granted", "granted", "granted"))
-
-
-def test_largest_messages_say_when_none_or_all_are_granted() -> None:
-    found = LargestGranted(amount=690000.0, all_granted=False, low=50000.0, high=1500000.0)
-    assert largest_message(found, 500000.0, "en") == (
-        "The largest amount granted with the same term is 690,000 (requested 500,000)."
-    )
-    assert "690\u202f000" in largest_message(found, 500000.0, "fr")
-    none = LargestGranted(amount=None, all_granted=False, low=50000.0, high=1500000.0)
-    assert largest_message(none, 500000.0, "en").startswith("No amount between 50,000 and")
-    every = LargestGranted(amount=1500000.0, all_granted=True, low=50000.0, high=1500000.0)
-    assert largest_message(every, 500000.0, "fr").startswith("Tous les montants essayés")
-
-
-def test_compare_contributions_shows_before_after_and_change() -> None:
-    before = explanation(APPLICATION, "en")
-    after = explanation({**APPLICATION, "AMT_CREDIT": 900000.0}, "en")
-    table = compare_contributions(before, after, "en", top=3)
-    assert list(table.columns) == ["Factor", "Before", "After", "Change"]
-    row = table.set_index("Factor").loc["Credit amount / client income"]
-    assert row["Before"].startswith("▲ +") and row["Change"].startswith("▲ +")
-    assert len(table) == 3
-
-
-# --- the view, through the fake API --------------------------------------------------------
-
-
-@pytest.fixture
-def fake() -> FakeScoringApi:
-    return FakeScoringApi()
-
-
-@pytest.fixture
-def view(fake: FakeScoringApi) -> WhatIfView:
-    store = DashboardStore(api=fake.api())
-    store.select(100002)
+def _view(api: CreditApi, client_id: int) -> WhatIfView:
+    store = DashboardStore(api=api)
+    assert store.select(client_id), store.error
     return WhatIfView(store=store)
 
 
-def test_the_view_starts_from_the_clients_amounts(view: WhatIfView) -> None:
-    assert (view.credit, view.annuity, view.term) == (500000.0, 25000.0, 20.0)
-    assert (view.income, view.goods_price) == (150000.0, 450000.0)
-    view.store.select(1)
+def _single(asgi_client: TestClient, item: dict) -> dict:
+    """One POST /predict of an application and its history."""
+    response = asgi_client.post("/predict", json=item, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_compare_contributions_shows_before_after_and_change(
+    api: CreditApi, known_client: int
+) -> None:
+    client = api.client(known_client)
+    before = api.explain(known_client)
+    credit = 1.8 * client["application"]["AMT_CREDIT"]
+    changed = modified_application(client["application"], {"AMT_CREDIT": credit})
+    after = api.explain(application=changed, history=client["history"])
+    assert after["probability"] != before["probability"]
+    table = compare_contributions(before, after, "en", top=3)
+    assert list(table.columns) == ["Factor", "Before", "After", "Change"] and len(table) == 3
+    old = {c["feature"]: c["contribution"] for c in before["contributions"]}
+    new = {c["feature"]: c["contribution"] for c in after["contributions"]}
+    feature_of = {without_date_unit(c["label"]): c["feature"] for c in after["contributions"]}
+    shown = [feature_of[label] for label in table["Factor"]]
+    weight = {f: max(abs(old[f]), abs(new[f])) for f in new}
+    assert min(weight[f] for f in shown) >= max(w for f, w in weight.items() if f not in shown)
+    for (_, row), feature in zip(table.iterrows(), shown, strict=True):
+        for column, x in (("Before", old[feature]), ("After", new[feature]),
+                          ("Change", new[feature] - old[feature])):  # fmt: skip
+            arrow = "" if round(x, 3) == 0 else ("▲ +" if x > 0 else "▼ −")
+            assert row[column].startswith(arrow), (feature, column, row[column], x)
+
+
+def test_the_view_starts_from_the_clients_amounts(
+    api: CreditApi,
+    known_client: int,
+    unknown_client: int,
+    model_dataset: dict[str, pd.DataFrame],
+) -> None:
+    view = _view(api, known_client)
+    row = model_dataset["application_train"].set_index("SK_ID_CURR").loc[known_client]
+    assert view.credit == pytest.approx(row["AMT_CREDIT"])
+    assert view.annuity == pytest.approx(row["AMT_ANNUITY"])
+    assert view.term == pytest.approx(row["AMT_CREDIT"] / row["AMT_ANNUITY"])
+    assert view.income == pytest.approx(row["AMT_INCOME_TOTAL"])
+    assert view.goods_price == pytest.approx(row["AMT_GOODS_PRICE"])
+    view.store.select(unknown_client)
     assert view.credit is None and view.result == {}
 
 
-def test_term_and_annuity_stay_consistent(view: WhatIfView) -> None:
+def test_term_and_annuity_stay_consistent(api: CreditApi, known_client: int) -> None:
+    view = _view(api, known_client)
     view.term = 40
-    assert view.annuity == 12500.0
+    assert view.annuity == pytest.approx(view.credit / 40)
     view.credit = 800000.0  # a new amount keeps the term
     assert (view.term, view.annuity) == (40, 20000.0)
     view.annuity = 40000.0
@@ -145,43 +105,66 @@ def test_term_and_annuity_stay_consistent(view: WhatIfView) -> None:
 
 
 def test_rescoring_sends_the_modified_application_with_the_history(
-    fake: FakeScoringApi, view: WhatIfView
+    api: CreditApi, asgi_client: TestClient, sent: list[Sent], known_client: int
 ) -> None:
-    view.credit = 900000.0
+    view = _view(api, known_client)
+    term = view.term
+    view.credit = 2 * view.credit
     view.score()
-    method, path, body = fake.calls[-1]
-    assert (method, path) == ("POST", "/explain")
-    assert body["application"]["AMT_CREDIT"] == 900000.0
-    assert body["application"]["AMT_ANNUITY"] == 45000.0
-    assert body["history"] == HISTORY
-    assert view.result["decision"] == "refused"
-    assert rendered_text(view).count("would be refused") == 1
+    last = sent[-1]
+    assert (last.method, last.path) == ("POST", "/explain")
+    assert last.body["application"]["AMT_CREDIT"] == view.credit
+    assert last.body["application"]["AMT_ANNUITY"] == pytest.approx(view.credit / term)
+    assert last.body["history"] == view.store.client["history"]
+    single = _single(asgi_client, {k: last.body[k] for k in ("application", "history")})
+    assert view.result["decision"] == single["decision"]
+    assert view.result["probability"] == pytest.approx(single["probability"], abs=1e-9)
+    assert rendered_text(view).count(f"would be {single['decision']}") == 1
 
 
-def test_the_largest_amount_takes_one_batch_call(fake: FakeScoringApi, view: WhatIfView) -> None:
-    calls = len(fake.calls)
+def test_the_largest_amount_is_one_batch_and_agrees_with_single_calls(
+    api: CreditApi, asgi_client: TestClient, sent: list[Sent], mixed_client: int
+) -> None:
+    view = _view(api, mixed_client)
+    calls = len(sent)
     view.largest()
-    assert fake.paths()[calls:] == ["/predict_batch"]
-    assert len(fake.calls[-1][2]["applications"]) == 40
-    # the toy model refuses above credit / income = 4.6, i.e. 690,000 for this client
-    assert view.outcome.amount == max(a for a in amount_grid(500000) if a / 150000 < 4.6)
-    assert "The largest amount granted with the same term is" in rendered_text(view)
+    assert [s.path for s in sent[calls:]] == ["/predict_batch"]
+    assert len(sent[-1].body["applications"]) == GRID_SIZE
+    client = view.store.client
+    requested = client["application"]["AMT_CREDIT"]
+    amounts = amount_grid(requested)
+    items = grid_items(client["application"], client["history"], amounts)
+    decisions = [_single(asgi_client, item)["decision"] for item in items]
+    granted = [a for a, d in zip(amounts, decisions, strict=True) if d == "granted"]
+    assert granted and len(granted) < len(amounts)  # the client was chosen for both answers
+    assert view.outcome == LargestGranted(
+        amount=max(granted), all_granted=False, low=amounts[0], high=amounts[-1]
+    )
+    # Every larger amount on the grid is refused (no monotonicity is assumed below it).
+    assert all(d == "refused" for a, d in zip(amounts, decisions, strict=True) if a > max(granted))
+    message = largest_message(view.outcome, requested, "en")
+    assert message.startswith("The largest amount granted with the same term is")
+    assert message in rendered_text(view)
 
 
 def test_an_api_failure_shows_an_alert_and_the_next_click_retries(
-    fake: FakeScoringApi, view: WhatIfView
+    live: LiveService, known_client: int
 ) -> None:
-    fake.down = True
+    view = _view(CreditApi(live.url, TOKEN), known_client)
+    live.stop()
     view.score()
     assert view.result == {} and "not reachable" in view.store.error
     assert "not reachable" in rendered_text(view)
-    fake.down = False
-    view.score()
-    assert view.store.error == "" and view.result["decision"] == "granted"
+    live.start()
+    view.score()  # the client's own amounts: the client's own answer
+    assert view.store.error == "" and view.result["decision"] == view.store.explanation["decision"]
+    assert view.result["probability"] == pytest.approx(view.store.explanation["probability"])
 
 
-def test_the_scenario_follows_the_language(view: WhatIfView) -> None:
+def test_the_scenario_follows_the_language(api: CreditApi, known_client: int) -> None:
+    view = _view(api, known_client)
     view.score()
     view.store.language = "fr"
     assert view.result["language"] == "fr"
-    assert "La demande serait acceptée" in rendered_text(view)
+    french = {"granted": "acceptée", "refused": "refusée"}[view.result["decision"]]
+    assert f"La demande serait {french}" in rendered_text(view)

@@ -9,7 +9,7 @@ import httpx
 import numpy as np
 import pytest
 
-from tests.service.conftest import AUTH
+from tests.serving import AUTH
 from training import config
 from training.serving.audit import AuditLog
 
