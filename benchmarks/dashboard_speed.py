@@ -22,8 +22,6 @@ import argparse
 import json
 import math
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,6 +48,7 @@ from dashboard.peer_wording import peer_word  # noqa: E402
 from dashboard.peers import PeersView, numeric_columns  # noqa: E402
 from dashboard.store import MAX_RECENT, DashboardStore  # noqa: E402
 from dashboard.wording import word  # noqa: E402
+from tests.serving import free_port, stop, wait_ready  # noqa: E402
 from training.serving.portfolio import sqlite_path  # noqa: E402
 from training.snapshot import label  # noqa: E402
 
@@ -99,33 +98,16 @@ def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
                                 stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
 
 
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group, then SIGKILL what is left of it."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        try:
-            os.killpg(process.pid, sig)
-            process.wait(timeout=wait)
-        except ProcessLookupError:
-            return
-        except subprocess.TimeoutExpired:
-            pass
-
-
 def serve(cmd: list[str], health: str, env: dict[str, str], log: Path, started: list) -> str:
     """Start a server on a free port; its URL once ``health`` answers 200 (bounded wait)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    started.append(process := start([*cmd, "--port", url.rsplit(":")[-1]], env, log))
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(url + health).status_code == 200:
-                return url
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{' '.join(cmd[2:4])} not ready within 180 s or exited; log: {log}")
+    port = free_port()
+    started.append(process := start([*cmd, "--port", str(port)], env, log))
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, process, timeout=180, path=health)
+    except (RuntimeError, TimeoutError) as error:
+        raise SystemExit(f"{' '.join(cmd[2:4])}: {error}; log: {log}") from error
+    return url
 
 
 def build(args: argparse.Namespace, env: dict[str, str], work: Path) -> None:

@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.serving import free_port, stop, wait_ready  # noqa: E402
+from tests.serving import free_port, start_service, stop, wait_ready  # noqa: E402
 
 TOKEN = "benchmark-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
@@ -91,16 +91,11 @@ def run(workers: int, requests: int) -> dict:
     port = free_port()
     data = Path(tempfile.mkdtemp(prefix="service-bench-"))
     env = {
-        **os.environ,
         "CREDIT_API_TOKEN": TOKEN,
         "CREDIT_WORKERS": str(workers),
         "CREDIT_AUDIT_DB_URL": f"sqlite:///{data / 'audit.sqlite'}",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bentoml", "serve", "service:CreditScoring", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )  # fmt: skip
+    process = start_service(env, port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, process)

@@ -32,19 +32,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_ready(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    """Wait until ``url`` is ready (/readyz answers 200); fail early if the process exits."""
+def wait_ready(
+    url: str, process: subprocess.Popen, timeout: float = 120.0, path: str = "/readyz"
+) -> None:
+    """Wait until ``url + path`` answers 200; fail early, with its stderr, if the process exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"bentoml serve exited: {process.stderr.read().decode()[-2000:]}")
+            stderr = process.stderr.read().decode()[-2000:] if process.stderr else ""
+            raise RuntimeError(f"{process.args[:4]} exited: {stderr}")
         try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{url}{path}", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.5)
-    raise TimeoutError(f"{url} not ready within {timeout} s")
+    raise TimeoutError(f"{url}{path} not ready within {timeout} s")
 
 
 def start_service(env: dict[str, str], port: int) -> subprocess.Popen:

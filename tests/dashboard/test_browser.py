@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard.formatting import percent
-from tests.serving import AUTH, ROOT, TOKEN, free_port, stop
+from tests.serving import AUTH, ROOT, TOKEN, free_port, stop, wait_ready
 from training.snapshot import write_snapshot
 
 pytestmark = pytest.mark.slow
@@ -65,23 +64,10 @@ def dashboard(server, credit_model, model_dataset, tmp_path_factory) -> Iterator
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_listening(url, process)
+        wait_ready(url, process, timeout=60.0, path="/login")
         yield url
     finally:
         stop(process)
-
-
-def _wait_listening(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the dashboard exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            httpx.get(f"{url}/login", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.5)
-    raise TimeoutError(f"the dashboard at {url} did not answer within {timeout} s")
 
 
 @pytest.fixture(scope="module")
