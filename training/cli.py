@@ -221,6 +221,9 @@ def train(
     application_only: Annotated[
         bool, typer.Option(help="Use application_train only, ignoring history tables.")
     ] = False,
+    models_dir: Annotated[
+        Path, typer.Option(help="Where the model card is copied (the model is in the store).")
+    ] = config.MODELS_DIR,
 ) -> None:
     """Train LightGBM, export ONNX + TreeSHAP, verify them and save one store entry."""
     from training.data import data_source
@@ -248,14 +251,14 @@ def train(
     start = time.perf_counter()
     with console.status("training") as status:
         model = train_model(frames, settings, lambda s: status.update(f"training: {s}"))
-        tag = save_model(model, name, config.MODELS_DIR)
+        tag = save_model(model, name, models_dir)
     metrics = model.card["metrics"]
     console.print(
         f"Saved {tag} in {time.perf_counter() - start:.0f} s: ROC AUC out-of-fold "
         f"{metrics['oof']['roc_auc']:.3f}, holdout {metrics['holdout']['roc_auc']:.3f}; "
         f"threshold {model.card['threshold']['threshold']:.3f}; parity "
         f"{model.card['parity']['max_abs_diff']:.1e}; additivity "
-        f"{model.card['additivity']['max_abs_error']:.1e}. Card: {config.MODELS_DIR}"
+        f"{model.card['additivity']['max_abs_error']:.1e}. Card: {models_dir}"
     )
 
 

@@ -1,0 +1,110 @@
+"""What every benchmark shares: summary statistics, machine facts, where results go, and a
+workspace holding the default data and a model trained on it.
+
+The workspace lives under ``data/bench/`` (git-ignored) with its own BentoML store, so a
+benchmark never touches the user's store or the committed model card, and a second run
+reuses the data and model of the first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+# Quick (CI) results go here, git-ignored, so they never replace the committed figures.
+RAW = RESULTS / "raw"
+BENCH_DIR = ROOT / "data" / "bench"
+DEFAULT_CLIENTS = 20_000
+QUICK_CLIENTS = 5_000
+SEED = 42
+MODEL_NAME = "credit_scoring"
+PACKAGES = ("numpy", "lightgbm", "onnxruntime", "bentoml", "shap", "pandas", "locust")
+
+
+def summary(samples: list[float] | np.ndarray, unit: str = "ms") -> dict[str, float | int | str]:
+    """Median and spread of repeated measurements (the report quotes median and p99)."""
+    values = np.asarray(samples, dtype=np.float64)
+    q25, p50, q75, p90, p99 = np.percentile(values, [25, 50, 75, 90, 99])
+    return {
+        "unit": unit,
+        "n": int(values.size),
+        "median": float(p50),
+        "p90": float(p90),
+        "p99": float(p99),
+        "iqr": float(q75 - q25),
+        "min": float(values.min()),
+        "max": float(values.max()),
+    }
+
+
+def machine() -> dict[str, object]:
+    """The facts a reader needs to compare figures across machines."""
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "packages": {name: version(name) for name in PACKAGES},
+    }
+
+
+def results_path(name: str, quick: bool) -> Path:
+    """``results/<name>.json``, or ``results/raw/<name>_quick.json`` for quick runs."""
+    path = RAW / f"{name}_quick.json" if quick else RESULTS / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_result(name: str, payload: dict, quick: bool) -> Path:
+    """Write one benchmark's results with the machine facts; return the file."""
+    path = results_path(name, quick)
+    document = {"benchmark": name, "quick": quick, "machine": machine(), **payload}
+    path.write_text(json.dumps(document, indent=1, default=float) + "\n")
+    return path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Default synthetic data and a model trained on it, in a store of its own."""
+
+    clients: int
+    data: Path
+    bentoml_home: Path
+    model_tag: str
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment for a subprocess (e.g. `bentoml serve`) that should use this model."""
+        return {"BENTOML_HOME": str(self.bentoml_home), "CREDIT_MODEL_TAG": self.model_tag}
+
+
+def workspace(quick: bool = False) -> Workspace:
+    """Generate the data and train the model once (about 40 s); reuse them afterwards."""
+    clients = QUICK_CLIENTS if quick else DEFAULT_CLIENTS
+    root = BENCH_DIR / f"clients-{clients}"
+    data, home, tag_file = root / "data", root / "bentoml", root / "model_tag.txt"
+    if not tag_file.exists():
+        env = {**os.environ, "BENTOML_HOME": str(home)}
+        training = [sys.executable, "-m", "training"]
+        generate = ["generate", "--clients", str(clients), "--seed", str(SEED), "--out", str(data)]
+        subprocess.run([*training, *generate], cwd=ROOT, env=env, check=True)
+        train = ["train", "--data", str(data), "--models-dir", str(root / "models")]
+        subprocess.run([*training, *train], cwd=ROOT, env=env, check=True)
+        latest = "import bentoml; print(bentoml.models.get('credit_scoring:latest').tag)"
+        tag = subprocess.run(
+            [sys.executable, "-c", latest], env=env, check=True, capture_output=True, text=True
+        ).stdout.strip()
+        tag_file.write_text(tag + "\n")
+    return Workspace(clients, data, home, tag_file.read_text().strip())
