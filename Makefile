@@ -15,7 +15,7 @@ INPUT ?= $(DATA)/application_test.csv
 OUTPUT ?= data/scores.csv
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo generate validate features realism train score portfolio snapshot serve dashboard requirements bento container container-smoke calibrate test test-fast lint bench
+.PHONY: help setup demo generate validate features realism train score portfolio snapshot serve dashboard requirements bento container container-smoke calibrate test test-fast lint bench resilience
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
@@ -95,5 +95,8 @@ lint: setup ## Ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: setup ## Benchmarks (QUICK=1 for the short CI version)
-	$(PY) benchmarks/feature_engine.py $(if $(QUICK),--quick,)
+bench: setup ## Every benchmark, then benchmarks/results/REPORT.md (QUICK=1: the short CI version)
+	$(PY) -m benchmarks $(if $(QUICK),--quick,)
+
+resilience: setup ## Longer fuzzing, sustained load and fault runs; prints the summary table
+	CREDIT_RESILIENCE_LONG=1 $(PY) -m pytest tests/resilience -q

@@ -10,9 +10,10 @@ new to the server then seen, or reference group) until drawn: the frame after th
 WebSocket message with content (not the spinner, which Panel holds on 500 ms). Where the
 time goes: the API alone (httpx), the dashboard's Python alone (same updates, in process),
 the browser's long tasks; the rest is serialisation, transfer and queueing for 2 cores.
-Missing inputs are built, slowly: `generate --clients 300000` (~4 min), `train` on
-data/synthetic if present (~30 s), `snapshot` (~1 min), `portfolio` (~3 min, 3 GB).
-Usage: .venv/bin/python benchmarks/dashboard_speed.py [--repeats 7] [--snapshot FILE]
+Missing inputs are built under data/bench/dashboard/, slowly: `generate --clients 300000`
+(~4 min), `train` on the benchmark workspace (~30 s), `snapshot` (~1 min), `portfolio` (~3 min,
+3 GB); `--quick` (CI) uses the quick workspace's 5k clients instead.
+Usage: .venv/bin/python benchmarks/dashboard_speed.py [--quick] [--repeats 7] [--snapshot FILE]
   [--portfolio URL] [--bentoml-home DIR] [--data DIR]; writes results/dashboard_speed.json.
 """
 
@@ -40,6 +41,7 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import BENCH_DIR, results_path, workspace  # noqa: E402
 from dashboard.api import CreditApi  # noqa: E402
 from dashboard.app import App  # noqa: E402
 from dashboard.formatting import verdict  # noqa: E402
@@ -53,7 +55,6 @@ from training.serving.portfolio import sqlite_path  # noqa: E402
 from training.snapshot import label  # noqa: E402
 
 PY, TOKEN, USER, PASSWORD = sys.executable, "bench-token-0123456789", "advisor", "bench-pw-42"
-RESULTS = ROOT / "benchmarks" / "results" / "dashboard_speed.json"
 TARGETS = {"render_": 3.0, "switch_": 1.0, "peer_": 1.0}  # seconds, by measure name
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -124,14 +125,30 @@ def build(args: argparse.Namespace, env: dict[str, str], work: Path) -> None:
 
     snapshot, portfolio = Path(args.snapshot), sqlite_path(args.portfolio)
     if not ((snapshot.is_file() and portfolio.is_file()) or Path(args.data).is_dir()):
-        run("generate", "--clients", "300000", "--out", args.data)
+        run("generate", "--clients", "300000", "--out", str(args.data))
     if not snapshot.is_file():
         if not list(Path(args.bentoml_home).glob("models/credit_scoring/*/model.yaml")):
-            demo = ROOT / "data" / "synthetic"  # the model's training size does not matter here
-            run("train", "--data", str(demo) if demo.is_dir() else args.data)
-        run("snapshot", "--data", args.data, "--out", args.snapshot)
+            # The model's training size does not matter here: the default workspace's model.
+            run("train", "--data", str(workspace().data), "--models-dir", str(work / "models"))
+        run("snapshot", "--data", str(args.data), "--out", str(args.snapshot))
     if not portfolio.is_file():
-        run("portfolio", "--data", args.data, "--url", args.portfolio)
+        run("portfolio", "--data", str(args.data), "--url", args.portfolio)
+
+
+def defaults(args: argparse.Namespace) -> argparse.Namespace:
+    """Inputs under data/bench/: 300k generated clients, or the quick workspace's 5k (CI)."""
+    base = BENCH_DIR / ("dashboard-quick" if args.quick else "dashboard")
+    args.snapshot = args.snapshot or base / "snapshot.parquet"
+    args.portfolio = args.portfolio or f"sqlite:///{base / 'portfolio.sqlite'}"
+    args.out = args.out or results_path("dashboard_speed", args.quick)
+    args.repeats = args.repeats or (3 if args.quick else 7)
+    if args.quick:
+        bench = workspace(quick=True)
+        args.data = args.data or bench.data
+        args.bentoml_home = args.bentoml_home or bench.bentoml_home
+    args.data = args.data or base / "data"
+    args.bentoml_home = str(args.bentoml_home or base / "bentoml")
+    return args
 
 
 def needles(http: httpx.Client, client_id: int) -> list[str]:
@@ -269,18 +286,21 @@ def report(samples: dict[str, list[dict]], alone: dict[str, dict]) -> dict[str, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--snapshot", default="/tmp/peerbench/full.parquet")
-    parser.add_argument("--portfolio", default="sqlite:////tmp/peerbench/portfolio_full.sqlite")
-    parser.add_argument("--bentoml-home", default="/tmp/peerbench/bentoml")
-    parser.add_argument("--data", default="/tmp/full", help="builds missing inputs (generated)")
-    parser.add_argument("--repeats", type=int, default=7, help="runs of each measure (>= 5)")
+    parser.add_argument("--quick", action="store_true", help="CI: 5k clients, 3 repeats")
+    parser.add_argument("--snapshot", type=Path, help="peer snapshot (default: under data/bench)")
+    parser.add_argument("--portfolio", help="portfolio database URL (default: under data/bench)")
+    parser.add_argument("--bentoml-home", help="model store (default: under data/bench)")
+    parser.add_argument("--data", type=Path, help="clients to serve (default: generated, 300k)")
+    parser.add_argument("--repeats", type=int, help="runs of each measure (default 7; quick 3)")
     parser.add_argument("--seed", type=int, default=7, help="picks the clients opened")
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, help="JSON file of the figures")
+    args = defaults(parser.parse_args())
     work = Path(tempfile.mkdtemp(prefix="dashboard_speed_"))
     env = {"BENTOML_HOME": args.bentoml_home}
     build(args, env, work)
     snapshot = pd.read_parquet(args.snapshot)
+    if len(snapshot) < 300_000 and not args.quick:
+        print(f"warning: {len(snapshot):,} clients in {args.snapshot}; the target is for 300k")
     tag = snapshot.attrs["model"]
     if not (Path(args.bentoml_home) / "models" / tag.replace(":", "/")).is_dir():
         raise SystemExit(f"{args.snapshot} was scored by {tag}, absent from {args.bentoml_home}")
