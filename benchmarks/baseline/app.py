@@ -1,0 +1,189 @@
+"""The "usual way" of serving this product: Flask + gunicorn around a pickled sklearn model.
+
+What public implementations do, kept deliberately: the pickle is loaded at import
+(``BASELINE_MODEL_PATH``), each request becomes a one-row pandas DataFrame passed to
+``predict_proba``, and ``/explain`` builds a ``shap.TreeExplainer`` for every request.
+There is no authentication, no input validation beyond what the feature function needs,
+and no audit log. Raw applications are turned into features by the project's own
+:func:`training.features.build_online` (the batch by one ``build_features`` call over all
+rows, as our engine does), so the feature cost is identical for both systems and the
+comparison isolates the serving habits. Bodies and response fields match ours
+(:mod:`training.serving.schemas`, :mod:`training.serving.responses`).
+
+Run: ``BASELINE_MODEL_PATH=... python -m gunicorn -w 2 benchmarks.baseline.app:app`` (the
+pickle and its ``.json`` sidecar, with the workspace model's threshold, come from
+:func:`benchmarks.baseline.model.prepare`; ``BASELINE_THRESHOLD`` overrides the threshold).
+``GET /readyz`` (and ``/livez``) answer once the model is loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import uuid
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shap
+from flask import Flask, jsonify, request
+
+from training.columns import records_to_columns
+from training.features import FEATURE_NAMES, FEATURES, build_features, build_online
+from training.model.fit import as_model_input
+from training.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
+from training.serving.reasons import explain_reasons
+
+CLIENT_KEY = "SK_ID_CURR"
+LINKED = tuple(name for name in HISTORY_NAMES if CLIENT_KEY in TABLES[name])
+COLUMNS = list(FEATURE_NAMES)
+LABELS = {lang: [getattr(f, f"label_{lang}") for f in FEATURES] for lang in ("en", "fr")}
+
+MODEL_PATH = Path(os.environ["BASELINE_MODEL_PATH"])
+MODEL = pickle.loads(MODEL_PATH.read_bytes())
+SETTINGS = json.loads(MODEL_PATH.with_suffix(".json").read_text())
+THRESHOLD = float(os.environ.get("BASELINE_THRESHOLD") or SETTINGS["threshold"])
+MODEL_NAME = SETTINGS["model"]
+REFERENCE = json.loads(Path(SETTINGS["reference"]).read_text())
+# shap warns on every LightGBM explanation that its output format changed in 0.45; writing
+# that to the log each request would charge the baseline for a message nobody reads.
+warnings.filterwarnings("ignore", message="LightGBM binary classifier with TreeExplainer")
+
+app = Flask(__name__)
+
+
+class BadRequest(ValueError):
+    """A body the feature function cannot read; answered with a 400."""
+
+
+@app.errorhandler(BadRequest)
+def _bad_request(error: BadRequest) -> tuple[Any, int]:
+    return jsonify({"error": str(error)}), 400
+
+
+@app.get("/livez")
+@app.get("/readyz")
+def ready() -> Any:
+    """Liveness and readiness in one: the model loaded at import."""
+    return jsonify({"status": "ready"})
+
+
+@app.post("/predict")
+def predict() -> Any:
+    """Probability and decision of one application, the sklearn way."""
+    client_id, values = _one(request.get_json())
+    probability = float(MODEL.predict_proba(_frame(values))[0, 1])
+    return jsonify(_prediction(client_id, probability))
+
+
+@app.post("/explain")
+def explain() -> Any:
+    """The prediction with SHAP values from a ``TreeExplainer`` built for this request."""
+    body = request.get_json()
+    client_id, values = _one(body)
+    language = body.get("language", "en")
+    if language not in LABELS:
+        raise BadRequest(f"'language' must be one of {sorted(LABELS)}, not {language!r}")
+    frame = _frame(values)
+    probability = float(MODEL.predict_proba(frame)[0, 1])
+    explainer = shap.TreeExplainer(MODEL)
+    contributions = np.asarray(explainer.shap_values(frame)).reshape(-1)
+    base_value = float(np.asarray(explainer.expected_value).reshape(-1)[-1])
+    reasons = explain_reasons(contributions, values, REFERENCE, language)
+    return jsonify(
+        {
+            **_prediction(client_id, probability),
+            "base_value": base_value,
+            "contributions": [
+                {
+                    "feature": name,
+                    "label": label,
+                    "value": None if np.isnan(value) else float(value),
+                    "contribution": float(shap_value),
+                }
+                for name, label, value, shap_value in zip(
+                    COLUMNS, LABELS[language], values, contributions, strict=True
+                )
+            ],
+            "reasons": reasons.model_dump(mode="json"),
+            "language": language,
+        }
+    )
+
+
+@app.post("/predict_batch")
+def predict_batch() -> Any:
+    """All applications as one DataFrame and one ``predict_proba`` call."""
+    items = [_online(item) for item in _field(request.get_json(), "applications")]
+    values = _batch_features(items)
+    probabilities = MODEL.predict_proba(_frame(values))[:, 1]
+    results = [
+        _prediction(application.get(CLIENT_KEY), float(p))
+        for (application, _), p in zip(items, probabilities, strict=True)
+    ]
+    return jsonify(
+        {"results": results, "model": MODEL_NAME, "threshold": THRESHOLD, "count": len(results)}
+    )
+
+
+def _field(body: Any, name: str) -> Any:
+    if not isinstance(body, dict) or name not in body:
+        raise BadRequest(f"the JSON body has no '{name}' field")
+    return body[name]
+
+
+def _online(body: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """``(application, history)`` with the history linked to the application's client."""
+    application = _field(body, "application")
+    if not isinstance(application, dict):
+        raise BadRequest("'application' must be a JSON object of the application's fields")
+    application = dict(application)
+    history = {
+        name: [dict(row) for row in rows] for name, rows in (body.get("history") or {}).items()
+    }
+    for name in LINKED:
+        for row in history.get(name, ()):
+            row[CLIENT_KEY] = application.get(CLIENT_KEY, 0)
+    return application, history
+
+
+def _one(body: Any) -> tuple[int | None, np.ndarray]:
+    application, history = _online(body)
+    client_id = application.get(CLIENT_KEY)
+    application.setdefault(CLIENT_KEY, 0)
+    try:
+        return client_id, build_online(application, history)
+    except (KeyError, TypeError, ValueError) as error:
+        raise BadRequest(f"cannot build features from this application: {error!r}") from error
+
+
+def _batch_features(items: list[tuple[dict[str, Any], dict[str, list]]]) -> np.ndarray:
+    """One ``build_features`` call over applications sent without history (the load test's
+    case); applications with history go through ``build_online`` one by one."""
+    if any(history for _, history in items):
+        return np.vstack([_one({"application": a, "history": h})[1] for a, h in items])
+    applications = [{**application, CLIENT_KEY: row} for row, (application, _) in enumerate(items)]
+    try:
+        tables = {"application": records_to_columns(applications, APPLICATION_TEST)}
+    except (KeyError, TypeError, ValueError) as error:
+        raise BadRequest(f"cannot build features from these applications: {error!r}") from error
+    return build_features(tables).values
+
+
+def _frame(values: np.ndarray) -> pd.DataFrame:
+    """Rows at the float32 precision the model was trained on (as ours rounds them)."""
+    return pd.DataFrame(as_model_input(np.atleast_2d(values)), columns=COLUMNS)
+
+
+def _prediction(client_id: int | None, probability: float) -> dict[str, Any]:
+    return {
+        "client_id": client_id,
+        "probability": probability,
+        "decision": "refused" if probability >= THRESHOLD else "granted",
+        "threshold": THRESHOLD,
+        "model": MODEL_NAME,
+        "request_id": uuid.uuid4().hex,
+    }
