@@ -7,6 +7,7 @@ throw-away store), so the benchmarks can use it against the user's own store.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import httpx
+import psutil
 import uvicorn
 
 TOKEN = "test-token-0123456789"
@@ -63,7 +65,15 @@ def start_service(env: dict[str, str], port: int) -> subprocess.Popen:
 
 
 def stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group, then SIGKILL what is left."""
+    """SIGTERM the process group, then SIGKILL what is left, descendants included.
+
+    BentoML's arbiter starts each worker in a session of its own (``os.setsid``), outside
+    the group: they are listed first and killed too if the arbiter did not stop them.
+    """
+    try:
+        descendants = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        descendants = []
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
@@ -72,6 +82,10 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
     except ProcessLookupError:
         pass
+    _, alive = psutil.wait_procs(descendants, timeout=5)
+    for survivor in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            survivor.kill()
 
 
 class Sent(NamedTuple):
