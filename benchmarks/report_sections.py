@@ -256,10 +256,75 @@ def explain_call(result: dict, out_dir: Path) -> Section:
     return Section(markdown)
 
 
+FULL_SCALE_CLIENTS = 307_511
+FEW_MINUTES_S = 300  # "full-scale features and training each within a few minutes"
+STAGES = {"generate": OURS, "features": THIRD, "train": BASELINE}
+
+
+def _duration(seconds: float) -> str:
+    return (
+        f"{seconds:.0f} s" if seconds < 120 else f"{seconds // 60:.0f} min {seconds % 60:02.0f} s"
+    )
+
+
+def pipeline_scale(result: dict, out_dir: Path) -> Section:
+    scales = sorted(result["scales"], key=lambda r: r["clients"])
+    figure, axes = plt.subplots(1, 3, figsize=(11, 3.4))
+    for stage, colour in STAGES.items():
+        clients = [r["clients"] for r in scales]
+        history = [r["history_rows"] for r in scales]
+        wall = [r["stages"][stage]["wall_s"] for r in scales]
+        memory = [r["stages"][stage]["peak_rss_mb"] / 1024 for r in scales]
+        axes[0].plot(clients, wall, "o-", color=colour, label=stage)
+        axes[1].plot(history, wall, "o-", color=colour, label=stage)
+        axes[2].plot(clients, memory, "o-", color=colour, label=stage)
+    for axis, xlabel, ylabel in zip(axes, ["clients", "history rows", "clients"],
+                                    ["wall time (s)", "wall time (s)", "peak memory (GiB)"],
+                                    strict=True):  # fmt: skip
+        axis.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel)
+        axis.legend(fontsize=7)
+    rows = []
+    for r in scales:
+        st = r["stages"]
+        rows.append([f"{r['clients']:,}", f"{r['history_rows']:,}",
+                     f"{r['bytes_on_disk'] / 1e9:.2f} GB",
+                     *[f"{_duration(st[s]['wall_s'])} / {st[s]['peak_rss_mb'] / 1024:.1f} GiB"
+                       for s in STAGES]])  # fmt: skip
+    largest = scales[-1]
+    steps = largest["stages"]["train"].get("steps_s", {})
+    growth = [[stage, *[f"{g['exponent']:.2f} ({g['from']:,} → {g['to']:,})"
+                        for g in result["growth"][stage]["wall_s"]]]
+              for stage in STAGES]  # fmt: skip
+    markdown = "\n".join([
+        "## Pipeline at scale\n",
+        "Generation, feature building (loading the CSV files included) and training "
+        "(5-fold cross-validation, refit, ONNX export, explainer, evaluation, store), each in "
+        "a process of its own; peak memory is that process's maximum resident set "
+        "(`benchmarks/pipeline_scale.py`).\n",
+        table(["clients", "history rows", "CSV on disk", *[f"{s}: wall / peak" for s in STAGES]],
+              rows), "",
+        save(figure, out_dir, "pipeline_scale"), "",
+        "Growth exponent of wall time between scales (1 = linear in clients):\n",
+        table(["stage", *[f"step {i + 1}" for i in range(len(scales) - 1)]], growth), "",
+        f"Where training's time goes at {largest['clients']:,} clients:\n",
+        table(["step", "seconds"], [[k, f"{v:.1f}"] for k, v in steps.items()]), "",
+    ])  # fmt: skip
+    targets = []
+    full = next((r for r in scales if r["clients"] >= FULL_SCALE_CLIENTS), None)
+    if full:
+        for stage in ("features", "train"):
+            wall = full["stages"][stage]["wall_s"]
+            targets.append(Target(f"full-scale {stage} ({full['clients']:,} clients)",
+                                  "a few minutes (≤ 5 min)", _duration(wall),
+                                  wall <= FEW_MINUTES_S))  # fmt: skip
+    return Section(markdown, targets)
+
+
 Renderer = Callable[[dict, Path], Section]
 SECTIONS: list[tuple[str, Renderer]] = [
     ("feature_engine", features),
     ("model_call", model_call),
     ("explain_call", explain_call),
+    ("pipeline_scale", pipeline_scale),
     ("dashboard_speed", dashboard),
 ]
