@@ -19,7 +19,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 from benchmarks.common import RAW, RESULTS, results_path
-from benchmarks.report_sections import SECTIONS, Section, Target
+from benchmarks.report_parts import Section, Target
+from benchmarks.report_sections import SECTIONS
 
 HEADER = """# Benchmarks
 

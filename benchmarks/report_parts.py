@@ -1,0 +1,47 @@
+"""What every report section is made of: the section and target records, tables, plots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+# Okabe-Ito colours, as in the dashboard: distinguishable with every common colour deficiency.
+OURS, BASELINE, THIRD, FOURTH = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A promise and what was measured against it."""
+
+    what: str
+    goal: str
+    measured: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class Section:
+    """Markdown of one benchmark (with its image links) and the targets it checks."""
+
+    markdown: str
+    targets: list[Target] = field(default_factory=list)
+
+    @classmethod
+    def missing(cls, name: str) -> Section:
+        return cls(f"## {name}\n\nNot run: no results file. Run `make bench`.\n")
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def save(figure: plt.Figure, out_dir: Path, name: str) -> str:
+    """Save a plot beside the report; return its Markdown image link."""
+    figure.tight_layout()
+    figure.savefig(out_dir / f"{name}.png", dpi=110)
+    plt.close(figure)
+    return f"![{name}]({name}.png)"
