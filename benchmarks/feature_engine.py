@@ -28,6 +28,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.baseline.pandas_features import bureau_pandas, installments_pandas
 from training.columns import frame_to_columns
 from training.features import (
     FEATURE_NAMES,
@@ -110,61 +111,13 @@ def _random_numbers(unit: str | None, name: str, n: int, rng: np.random.Generato
     return values
 
 
-# Reference implementations of the same bureau and installments features, driven by the
-# very spec dictionaries of the numpy engine so that all three compute the same thing.
+# The polars twins of the bureau and installments features, driven by the very spec
+# dictionaries of the numpy engine (as the pandas twins of the baseline are) so that all
+# three compute the same thing.
 _BUREAU_NUMERIC = {**bureau.NUMERIC, **bureau.BALANCE_NUMERIC}
 _BUREAU_ALL = {**_BUREAU_NUMERIC, **dict.fromkeys(bureau.STATUS_SHARES, ("mean",))}
 _CATEGORIES = {c: TABLES["bureau"][c].levels for c in bureau.CATEGORICAL}
 _STATUS_LEVELS = TABLES["bureau_balance"]["STATUS"].levels
-_SHARES = [f"{c}_{safe_name(level)}_MEAN" for c, levels in _CATEGORIES.items() for level in levels]
-
-
-def _pandas_agg(frame: pd.DataFrame, spec: dict, prefix: str) -> pd.DataFrame:
-    result = frame.groupby("SK_ID_CURR").agg({column: list(aggs) for column, aggs in spec.items()})
-    result.columns = [f"{prefix}{column}_{agg.upper()}" for column, agg in result.columns]
-    return result
-
-
-def _dummies(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    dummies = pd.get_dummies(frame[columns], dtype=np.float64)  # Categorical: every level
-    return dummies.rename(columns=lambda name: safe_name(name))
-
-
-def bureau_pandas(frames: dict[str, pd.DataFrame], ids: np.ndarray) -> pd.DataFrame:
-    """The kernel's ``bureau_and_balance`` with pandas ``groupby().agg()``."""
-    balance = frames["bureau_balance"]
-    balance = pd.concat([balance, _dummies(balance, ["STATUS"])], axis=1)
-    status = [f"STATUS_{safe_name(level)}" for level in _STATUS_LEVELS]
-    spec = {"MONTHS_BALANCE": ["min", "max", "size"], **{c: ["mean"] for c in status}}
-    per_credit = balance.groupby("SK_ID_BUREAU").agg(spec)
-    per_credit.columns = [f"{column}_{agg.upper()}" for column, agg in per_credit.columns]
-    credits = frames["bureau"].join(per_credit, on="SK_ID_BUREAU")
-    credits = pd.concat([credits, _dummies(credits, list(_CATEGORIES))], axis=1)
-    spec = {**_BUREAU_ALL, **{name.removesuffix("_MEAN"): ("mean",) for name in _SHARES}}
-    parts = [
-        _pandas_agg(credits, spec, "BURO_"),
-        _pandas_agg(credits[credits["CREDIT_ACTIVE"] == "Active"], _BUREAU_NUMERIC, "ACTIVE_"),
-        _pandas_agg(credits[credits["CREDIT_ACTIVE"] == "Closed"], _BUREAU_NUMERIC, "CLOSED_"),
-        credits.groupby("SK_ID_CURR").size().rename("BURO_COUNT"),
-    ]
-    result = pd.concat(parts, axis=1).reindex(ids)
-    result["BURO_COUNT"] = result["BURO_COUNT"].fillna(0)
-    return result
-
-
-def installments_pandas(frames: dict[str, pd.DataFrame], ids: np.ndarray) -> pd.DataFrame:
-    """The kernel's ``installments_payments`` with pandas ``groupby().agg()``."""
-    rows = frames["installments_payments"].copy()
-    due = rows["AMT_INSTALMENT"].where(rows["AMT_INSTALMENT"] != 0)
-    rows["PAYMENT_PERC"] = rows["AMT_PAYMENT"] / due
-    rows["PAYMENT_DIFF"] = rows["AMT_INSTALMENT"] - rows["AMT_PAYMENT"]
-    late = rows["DAYS_ENTRY_PAYMENT"] - rows["DAYS_INSTALMENT"]
-    rows["DPD"], rows["DBD"] = late.clip(lower=0), (-late).clip(lower=0)
-    result = _pandas_agg(rows, dict(installments.SPEC.numeric), "INSTAL_")
-    result["INSTAL_COUNT"] = rows.groupby("SK_ID_CURR").size()
-    result = result.reindex(ids)
-    result["INSTAL_COUNT"] = result["INSTAL_COUNT"].fillna(0)
-    return result
 
 
 def _polars_exprs(spec: dict, prefix: str) -> list[pl.Expr]:

@@ -1,32 +1,50 @@
 """HTTP load: our BentoML service against the usual Flask + gunicorn baseline, cell by cell.
 
-For 1 and 2 workers, both systems are served side by side: ours with `bentoml serve`
-(token, audit log to a throw-away database), the baseline (:mod:`benchmarks.baseline`, a
-pickled ``LGBMClassifier`` trained like ours, no auth, no audit) with gunicorn. Each cell,
-an endpoint (/predict, /explain, /predict_batch of 100 applications) at a concurrency
-(1, 8, 32 back-to-back locust users), is run on ours and then at once on the baseline, with
-the same bodies (applications of the workspace's ``application_test``) and the same load
-tool, so both see the same machine conditions. Locust shares the cores with the server: its
-own CPU time is reported per cell.
+For 1 and 2 workers, three systems are served side by side:
 
-The baseline builds a SHAP explainer per /explain request (tens of milliseconds): its
-/explain cells stop once they have enough samples for a p99, within a time cap.
+- ``ours``: `bentoml serve` (token, audit log to a throw-away database);
+- ``baseline``: :mod:`benchmarks.baseline.app` under gunicorn, the usual habits (pickled
+  ``LGBMClassifier`` trained like ours, plain-pandas features, a SHAP explainer per
+  request, no auth, no audit);
+- ``baseline_numpy``: the same app with ``BASELINE_FEATURES=numpy`` (our feature engine,
+  every other habit kept), measured at concurrency 1 only: the decomposition of the gap
+  into features and the rest.
 
-Usage: ``.venv/bin/python benchmarks/http_load.py [--quick]`` (about 12 minutes; quick: a CI
-run of 2 to 3 minutes, 2 workers only, concurrency 1 and 8, 3-second cells).
+A cell is one endpoint (/predict, /explain, /predict_batch of 100 applications), one kind of
+body and one concurrency (back-to-back locust users), run on each system in turn, with the
+same bodies and the same load tool, so that all see the same machine conditions. Bodies
+(:mod:`benchmarks.loadgen.payloads`, from the workspace's ``application_test`` clients):
+``application`` (the application alone) and ``history`` (the application with every row of
+the client's six history tables inline). /predict and /explain are measured with both at
+concurrency 1 and with ``history`` for the sweep (1, 8, 32); /predict_batch sends
+``application`` bodies. Locust shares the cores with the servers: its CPU time is reported.
 
-Writes ``benchmarks/results/http_load.json`` (quick: ``results/raw/http_load_quick.json``)
-holding ``cells``: one per system, workers, endpoint
-and concurrency, with ``p50_ms``, ``p99_ms`` (latency of the answered requests), ``rps``
-(answered requests per second), ``rows_per_s`` (applications scored per second),
-``errors`` (failed requests; ``error_kinds`` by kind), ``n`` (answered requests),
-``seconds`` (length of the cell) and ``load_tool_cpu_s`` (locust's CPU time); then
-``comparisons`` (per cell: baseline p50 / ours p50, ours rps / baseline rps) and ``targets``.
+The baseline's slow cells (/explain, and any ``history`` body: tens to hundreds of
+milliseconds a request) stop once they have enough samples for a p99, within a time cap.
+
+Usage: ``.venv/bin/python benchmarks/http_load.py [--quick]`` (about 25 minutes; quick: a CI
+run under 3 minutes, 2 workers only, concurrency 1 and 8, 2-second cells).
+
+Writes ``benchmarks/results/http_load.json`` (quick: ``results/raw/http_load_quick.json``):
+
+- ``settings``: the cells' lengths and caps, batch size, bodies sent, workspace, model tag;
+- ``cells``: one per system, workers, endpoint, body and concurrency, with ``p50_ms`` and
+  ``p99_ms`` (latency of the answered requests; null when none was answered), ``rps``
+  (answered requests per second), ``rows_per_s`` (applications scored per second),
+  ``errors`` (failed requests; ``error_kinds`` by kind), ``n`` (answered requests),
+  ``seconds`` (length of the cell) and ``load_tool_cpu_s`` (locust's CPU time);
+- ``comparisons``: per cell of ours and per baseline system measured alike (``baseline``
+  names it), ``p50_ratio`` (baseline p50 / ours p50) and ``rps_ratio`` (ours rps /
+  baseline rps), null when undefined;
+- ``targets``: ``target`` (text), ``measured`` and ``passed``: /predict p50 < 3 ms and
+  /explain p50 < 8 ms at concurrency 1, and ≥ 10× lower p50 than ``baseline``, per worker
+  count, endpoint and body.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import secrets
 import subprocess
@@ -39,13 +57,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline.model import prepare  # noqa: E402
 from benchmarks.common import Workspace, workspace, write_result  # noqa: E402
-from benchmarks.loadgen.payloads import workspace_bodies  # noqa: E402
+from benchmarks.loadgen.payloads import workspace_bodies, workspace_history_bodies  # noqa: E402
 from benchmarks.loadgen.run import Mix, run_load  # noqa: E402
 from benchmarks.loadgen.workers import (  # noqa: E402
     BENTOML_WORKER,
@@ -55,11 +74,11 @@ from benchmarks.loadgen.workers import (  # noqa: E402
 )
 from tests.serving import free_port, start_service, stop, wait_ready  # noqa: E402
 
-SYSTEMS = ("ours", "baseline")
-ENDPOINTS = ("predict", "explain", "predict_batch")
+BASELINES = {"baseline": "pandas", "baseline_numpy": "numpy"}  # system -> BASELINE_FEATURES
+SINGLE = ("predict", "explain")
 BATCH_SIZE = 100
-BODIES = 1000  # distinct applications sent, cycled through
-WARM_UP = {"predict": 20, "explain": 10, "predict_batch": 3}  # requests before measuring
+BODIES = {"application": 1000, "history": 200}  # distinct bodies sent, cycled through
+WARM_UP = {"predict": 10, "explain": 5, "predict_batch": 3}  # per body kind, before measuring
 TARGET_P50_MS = {"predict": 3.0, "explain": 8.0}  # ours, at concurrency 1
 TARGET_SPEEDUP = 10.0  # baseline p50 / ours p50, at concurrency 1
 
@@ -71,14 +90,41 @@ class Settings:
     workers: tuple[int, ...]
     concurrency: tuple[int, ...]
     seconds: int  # per cell
-    slow_cap_s: int  # the baseline's /explain cells: at most this long ...
+    slow_cap_s: int  # the baseline's slow cells: at most this long ...
     slow_samples: int  # ... and no longer than needed for this many answers
 
 
-FULL = Settings(workers=(1, 2), concurrency=(1, 8, 32), seconds=10, slow_cap_s=40,
+FULL = Settings(workers=(1, 2), concurrency=(1, 8, 32), seconds=10, slow_cap_s=30,
                 slow_samples=300)  # fmt: skip
-# CI: one server pair (start-ups dominate) and short cells; locust itself needs 2-4 s to start.
-QUICK = Settings(workers=(2,), concurrency=(1, 8), seconds=3, slow_cap_s=6, slow_samples=40)
+# CI: one set of servers (start-ups dominate) and short cells; locust needs 2-4 s to start.
+QUICK = Settings(workers=(2,), concurrency=(1, 8), seconds=2, slow_cap_s=4, slow_samples=40)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one measurement loads: an endpoint, with one kind of body, at a concurrency."""
+
+    endpoint: str
+    body: str
+    concurrency: int
+    systems: tuple[str, ...]
+
+
+def plan(settings: Settings) -> list[Cell]:
+    """Every cell, in the order run: both bodies at c=1, then the sweep on ``history``."""
+    every, first = ("ours", *BASELINES), ("ours", "baseline")
+    cells = []
+    for endpoint in SINGLE:
+        cells.append(Cell(endpoint, "application", 1, every))
+        cells.extend(
+            Cell(endpoint, "history", users, every if users == 1 else first)
+            for users in settings.concurrency
+        )
+    cells.extend(
+        Cell("predict_batch", "application", users, every if users == 1 else first)
+        for users in settings.concurrency
+    )
+    return cells
 
 
 @dataclass(frozen=True)
@@ -108,35 +154,36 @@ def start_ours(space: Workspace, workers: int, audit_dir: Path) -> Server:
     return Server("ours", port, start_service(env, port), token, BENTOML_WORKER)
 
 
-def start_baseline(model_path: Path, workers: int) -> Server:
+def start_baseline(system: str, model_path: Path, workers: int) -> Server:
     """gunicorn serving the baseline Flask app, in a process group of its own."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "benchmarks.baseline.app:app"],
         cwd=ROOT,
-        env={**os.environ, "BASELINE_MODEL_PATH": str(model_path)},
+        env={**os.environ, "BASELINE_MODEL_PATH": str(model_path),
+             "BASELINE_FEATURES": BASELINES[system]},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
     )  # fmt: skip
-    return Server("baseline", port, process, "", None)
+    return Server(system, port, process, "", None)
 
 
 @contextmanager
-def both_systems(space: Workspace, model_path: Path, workers: int) -> Iterator[list[Server]]:
-    """Both systems started together, every worker serving; all of them killed afterwards."""
+def all_systems(space: Workspace, model_path: Path, workers: int) -> Iterator[dict[str, Server]]:
+    """Every system started together, every worker serving; all of them killed afterwards."""
     servers: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="http-load-audit-") as audit_dir:
         try:
             servers.append(start_ours(space, workers, Path(audit_dir)))
-            servers.append(start_baseline(model_path, workers))
+            servers.extend(start_baseline(system, model_path, workers) for system in BASELINES)
             for server in servers:
                 wait_ready(server.url, server.process, timeout=300)
                 started = worker_processes(server.process, server.worker_marker)
                 if len(wait_until_accepting(server.port, started, timeout=300)) < workers:
                     raise RuntimeError(f"{server.system}: not all {workers} workers serve")
-            yield servers
+            yield {server.system: server for server in servers}
         finally:
             for server in servers:
                 spawned = worker_processes(server.process, server.worker_marker)
@@ -144,41 +191,44 @@ def both_systems(space: Workspace, model_path: Path, workers: int) -> Iterator[l
                 kill_all(spawned)
 
 
-def warm_up(server: Server, bodies: list[dict]) -> None:
-    """A few requests per endpoint, so that no cell pays for lazy initialisation."""
+def warm_up(server: Server, bodies: dict[str, list[dict]]) -> None:
+    """A few requests per endpoint and body, so that no cell pays for lazy initialisation."""
     headers = {"Authorization": f"Bearer {server.token}"} if server.token else {}
-    batch = {"applications": bodies[:BATCH_SIZE]}
+    batch = {"applications": bodies["application"][:BATCH_SIZE]}
+    requests = [(endpoint, body) for endpoint in SINGLE for body in bodies.items()]
+    requests.append(("predict_batch", ("application", [batch])))
     with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
-        for endpoint, count in WARM_UP.items():
-            for i in range(count):
-                body = batch if endpoint == "predict_batch" else bodies[i % len(bodies)]
-                response = client.post(f"/{endpoint}", json=body)
+        for endpoint, (kind, sent) in requests:
+            for i in range(WARM_UP[endpoint]):
+                response = client.post(f"/{endpoint}", json=sent[i % len(sent)])
                 if response.status_code != 200:
-                    raise RuntimeError(f"{server.system} /{endpoint}: {response.text[:500]}")
+                    raise RuntimeError(f"{server.system} /{endpoint} ({kind}): "
+                                       f"{response.text[:500]}")  # fmt: skip
 
 
 def measure(
-    server: Server, workers: int, endpoint: str, users: int, bodies: list[dict], settings: Settings
+    server: Server, workers: int, cell: Cell, bodies: list[dict], settings: Settings
 ) -> dict[str, Any]:
-    """One cell: ``users`` back-to-back users on one endpoint of one system."""
-    slow = server.system == "baseline" and endpoint == "explain"
+    """One cell on one system: ``cell.concurrency`` back-to-back users on one endpoint."""
+    slow = server.system in BASELINES and (cell.endpoint == "explain" or cell.body == "history")
     result = run_load(
         server.url,
         server.token,
-        Mix.only(endpoint, BATCH_SIZE),
-        users,
+        Mix.only(cell.endpoint, BATCH_SIZE),
+        cell.concurrency,
         settings.slow_cap_s if slow else settings.seconds,
         bodies,
         max_requests=settings.slow_samples if slow else 0,
     )
-    rows = BATCH_SIZE if endpoint == "predict_batch" else 1
+    rows = BATCH_SIZE if cell.endpoint == "predict_batch" else 1
     return {
         "system": server.system,
         "workers": workers,
-        "endpoint": endpoint,
-        "concurrency": users,
-        "p50_ms": result.percentile(50),
-        "p99_ms": result.percentile(99),
+        "endpoint": cell.endpoint,
+        "body": cell.body,
+        "concurrency": cell.concurrency,
+        "p50_ms": _finite(result.percentile(50)),
+        "p99_ms": _finite(result.percentile(99)),
         "rps": result.rps,
         "rows_per_s": result.rps * rows,
         "errors": result.error_count,
@@ -189,71 +239,98 @@ def measure(
     }
 
 
+def _finite(value: float | None) -> float | None:
+    """The value, or None (JSON null) for NaN and infinities, which JSON cannot hold."""
+    return None if value is None or not math.isfinite(value) else value
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return _finite(numerator / denominator)
+
+
+def _key(cell: dict[str, Any]) -> tuple:
+    return cell["workers"], cell["endpoint"], cell["body"], cell["concurrency"]
+
+
 def compare(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per cell: how many times lower ours' p50 is, how many times higher its rps."""
-    by_key = {(c["system"], c["workers"], c["endpoint"], c["concurrency"]): c for c in cells}
-    comparisons = []
-    for (system, workers, endpoint, users), ours in by_key.items():
-        baseline = by_key.get(("baseline", workers, endpoint, users))
-        if system != "ours" or baseline is None:
-            continue
-        comparisons.append({
-            "workers": workers,
-            "endpoint": endpoint,
-            "concurrency": users,
-            "p50_ratio": baseline["p50_ms"] / ours["p50_ms"],
-            "rps_ratio": ours["rps"] / baseline["rps"] if baseline["rps"] else float("inf"),
-        })  # fmt: skip
-    return comparisons
+    """Per cell of ours and baseline system: how many times lower ours' p50, higher its rps."""
+    ours = {_key(c): c for c in cells if c["system"] == "ours"}
+    return [
+        {
+            **dict(zip(("workers", "endpoint", "body", "concurrency"), _key(base), strict=True)),
+            "baseline": base["system"],
+            "p50_ratio": _ratio(base["p50_ms"], ours[_key(base)]["p50_ms"]),
+            "rps_ratio": _ratio(ours[_key(base)]["rps"], base["rps"]),
+        }
+        for base in cells
+        if base["system"] in BASELINES and _key(base) in ours
+    ]
 
 
 def check_targets(
     cells: list[dict[str, Any]], comparisons: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The service targets at concurrency 1, for each worker count measured."""
+    """The service targets at concurrency 1, per worker count, endpoint and body."""
     targets = []
     for cell in cells:
-        if cell["system"] == "ours" and cell["concurrency"] == 1:
-            limit = TARGET_P50_MS.get(cell["endpoint"])
-            if limit is not None:
-                targets.append({
-                    "target": f"/{cell['endpoint']} p50 < {limit:g} ms "
-                              f"(c=1, {cell['workers']} worker(s))",
-                    "measured": cell["p50_ms"],
-                    "passed": cell["p50_ms"] < limit,
-                })  # fmt: skip
+        limit = TARGET_P50_MS.get(cell["endpoint"])
+        if cell["system"] == "ours" and cell["concurrency"] == 1 and limit is not None:
+            targets.append(_target(f"/{cell['endpoint']} p50 < {limit:g} ms", cell,
+                                   cell["p50_ms"], lambda v, limit=limit: v < limit))  # fmt: skip
     for comparison in comparisons:
-        if comparison["concurrency"] == 1 and comparison["endpoint"] in TARGET_P50_MS:
-            targets.append({
-                "target": f"/{comparison['endpoint']} p50 >= {TARGET_SPEEDUP:g}x faster than "
-                          f"the baseline (c=1, {comparison['workers']} worker(s))",
-                "measured": comparison["p50_ratio"],
-                "passed": comparison["p50_ratio"] >= TARGET_SPEEDUP,
-            })  # fmt: skip
+        if (
+            comparison["baseline"] == "baseline"
+            and comparison["concurrency"] == 1
+            and comparison["endpoint"] in TARGET_P50_MS
+        ):
+            text = f"/{comparison['endpoint']} p50 >= {TARGET_SPEEDUP:g}x faster than the baseline"
+            targets.append(_target(text, comparison, comparison["p50_ratio"],
+                                   lambda v: v >= TARGET_SPEEDUP))  # fmt: skip
     return targets
 
 
+def _target(text: str, where: dict[str, Any], measured: float | None, passes: Any) -> dict:
+    context = f"{where['body']} body, c=1, {where['workers']} worker(s)"
+    return {
+        "target": f"{text} ({context})",
+        "measured": measured,
+        "passed": measured is not None and bool(passes(measured)),
+    }
+
+
+def load_bodies(space: Workspace) -> dict[str, list[dict]]:
+    """The bodies of each kind, validated by the API's request model."""
+    return {
+        "application": workspace_bodies(space.data, BODIES["application"]),
+        "history": workspace_history_bodies(space.data, BODIES["history"]),
+    }
+
+
 def run(settings: Settings, quick: bool) -> dict[str, Any]:
-    """Every cell of ``settings``, ours then the baseline, with the comparisons."""
+    """Every cell of ``settings`` on its systems, with the comparisons and targets."""
     space = workspace(quick)
     model_path = prepare(space)
-    bodies = workspace_bodies(space.data, BODIES)
+    bodies = load_bodies(space)
     cells = []
     for workers in settings.workers:
-        with both_systems(space, model_path, workers) as servers:
-            for server in servers:
+        with all_systems(space, model_path, workers) as servers:
+            for server in servers.values():
                 warm_up(server, bodies)
-            for endpoint in ENDPOINTS:
-                for users in settings.concurrency:
-                    for server in servers:
-                        cells.append(measure(server, workers, endpoint, users, bodies, settings))
-                        print(_cell_line(cells[-1]), flush=True)
+            for cell in plan(settings):
+                for system in cell.systems:
+                    sent = bodies[cell.body]
+                    cells.append(measure(servers[system], workers, cell, sent, settings))
+                    print(_cell_line(cells[-1]), flush=True)
     comparisons = compare(cells)
+    history_rows = [sum(map(len, body["history"].values())) for body in bodies["history"]]
     return {
         "settings": {
             **asdict(settings),
             "batch_size": BATCH_SIZE,
-            "bodies": len(bodies),
+            "bodies": {kind: len(sent) for kind, sent in bodies.items()},
+            "history_rows_per_body_median": float(np.median(history_rows)),
             "workspace_clients": space.clients,
             "model_tag": space.model_tag,
         },
@@ -263,44 +340,51 @@ def run(settings: Settings, quick: bool) -> dict[str, Any]:
     }
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _times(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
 def _cell_line(cell: dict[str, Any]) -> str:
     return (
-        f"{cell['system']:>8} w={cell['workers']} {cell['endpoint']:>13} "
-        f"c={cell['concurrency']:<2} p50 {cell['p50_ms']:8.2f} ms  p99 {cell['p99_ms']:8.2f} ms  "
-        f"{cell['rps']:8.1f} req/s  errors {cell['errors']}  n {cell['n']}"
+        f"{cell['system']:>14} w={cell['workers']} {cell['endpoint']:>13} {cell['body']:>11} "
+        f"c={cell['concurrency']:<2} p50 {_ms(cell['p50_ms']):>8} ms  "
+        f"p99 {_ms(cell['p99_ms']):>8} ms  {cell['rps']:8.1f} req/s  "
+        f"errors {cell['errors']}  n {cell['n']}"
     )
 
 
 def print_report(document: dict[str, Any]) -> None:
-    """The cells side by side, then the targets."""
+    """Ours beside each baseline system, cell by cell, then the targets."""
     from rich.console import Console
     from rich.table import Table
 
-    cells = {
-        (c["system"], c["workers"], c["endpoint"], c["concurrency"]): c for c in document["cells"]
-    }
+    cells = {(c["system"], *_key(c)): c for c in document["cells"]}
     table = Table(title="HTTP load: ours vs the Flask + gunicorn baseline (p50/p99 in ms)")
-    for header in ("workers", "endpoint", "c", "ours p50", "base p50", "p50 ×", "ours p99",
-                   "base p99", "ours req/s", "base req/s", "req/s ×", "ours rows/s",
-                   "base rows/s", "errors o/b", "locust CPU s"):  # fmt: skip
+    for header in ("workers", "endpoint", "body", "c", "base features", "ours p50", "base p50",
+                   "p50 ×", "ours p99", "base p99", "ours req/s", "base req/s", "req/s ×",
+                   "ours rows/s", "base rows/s", "errors o/b", "locust CPU s"):  # fmt: skip
         table.add_column(header, justify="right")
     for comparison in document["comparisons"]:
-        key = (comparison["workers"], comparison["endpoint"], comparison["concurrency"])
-        ours, base = cells[("ours", *key)], cells[("baseline", *key)]
+        key = _key(comparison)
+        ours, base = cells[("ours", *key)], cells[(comparison["baseline"], *key)]
         table.add_row(
-            str(key[0]), key[1], str(key[2]),
-            f"{ours['p50_ms']:.2f}", f"{base['p50_ms']:.2f}", f"{comparison['p50_ratio']:.1f}",
-            f"{ours['p99_ms']:.2f}", f"{base['p99_ms']:.2f}",
-            f"{ours['rps']:.0f}", f"{base['rps']:.0f}", f"{comparison['rps_ratio']:.1f}",
+            str(key[0]), key[1], key[2], str(key[3]), BASELINES[comparison["baseline"]],
+            _ms(ours["p50_ms"]), _ms(base["p50_ms"]), _times(comparison["p50_ratio"]),
+            _ms(ours["p99_ms"]), _ms(base["p99_ms"]),
+            f"{ours['rps']:.0f}", f"{base['rps']:.0f}", _times(comparison["rps_ratio"]),
             f"{ours['rows_per_s']:.0f}", f"{base['rows_per_s']:.0f}",
             f"{ours['errors']}/{base['errors']}",
             f"{ours['load_tool_cpu_s']:.1f}/{base['load_tool_cpu_s']:.1f}",
         )  # fmt: skip
-    console = Console(width=None if sys.stdout.isatty() else 180)
+    console = Console(width=None if sys.stdout.isatty() else 200)
     console.print(table)
     for target in document["targets"]:
         outcome = "[green]pass[/green]" if target["passed"] else "[red]FAIL[/red]"
-        console.print(f"{outcome}  {target['target']}: {target['measured']:.2f}")
+        console.print(f"{outcome}  {target['target']}: {_ms(target['measured'])}")
 
 
 def main() -> None:

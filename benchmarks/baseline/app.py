@@ -1,14 +1,22 @@
 """The "usual way" of serving this product: Flask + gunicorn around a pickled sklearn model.
 
-What public implementations do, kept deliberately: the pickle is loaded at import
-(``BASELINE_MODEL_PATH``), each request becomes a one-row pandas DataFrame passed to
-``predict_proba``, and ``/explain`` builds a ``shap.TreeExplainer`` for every request.
-There is no authentication, no input validation beyond what the feature function needs,
-and no audit log. Raw applications are turned into features by the project's own
-:func:`training.features.build_online` (the batch by one ``build_features`` call over all
-rows, as our engine does), so the feature cost is identical for both systems and the
-comparison isolates the serving habits. Bodies and response fields match ours
-(:mod:`training.serving.schemas`, :mod:`training.serving.responses`).
+The habits of public implementations, kept deliberately:
+
+- the pickled ``LGBMClassifier`` is loaded at import (``BASELINE_MODEL_PATH``) and each
+  request becomes a one-row pandas DataFrame passed to ``predict_proba``;
+- ``/explain`` builds a ``shap.TreeExplainer`` for every request;
+- features are computed in plain pandas, one table at a time
+  (:mod:`benchmarks.baseline.pandas_features`: small DataFrames from the request, then
+  ``get_dummies``, ``groupby().agg()`` and joins); ``/predict_batch`` builds one DataFrame
+  of all its applications;
+- no authentication, no input validation beyond what the feature code needs, no audit log.
+
+``BASELINE_FEATURES=numpy`` swaps the pandas features for the project's own engine
+(:func:`training.features.build_online`, and one ``build_features`` call per batch) and
+keeps every other habit: the benchmark's "baseline, numpy features" system, which shows how
+much of the gap comes from the features and how much from the rest. Both give the same
+feature values, hence the same probabilities as our service. Bodies and response fields
+match ours (:mod:`training.serving.schemas`, :mod:`training.serving.responses`).
 
 Run: ``BASELINE_MODEL_PATH=... python -m gunicorn -w 2 benchmarks.baseline.app:app`` (the
 pickle and its ``.json`` sidecar, with the workspace model's threshold, come from
@@ -31,6 +39,11 @@ import pandas as pd
 import shap
 from flask import Flask, jsonify, request
 
+from benchmarks.baseline.pandas_features import (
+    build_features_pandas,
+    online_features_pandas,
+    records_frame,
+)
 from training.columns import records_to_columns
 from training.features import FEATURE_NAMES, FEATURES, build_features, build_online
 from training.model.fit import as_model_input
@@ -41,6 +54,11 @@ CLIENT_KEY = "SK_ID_CURR"
 LINKED = tuple(name for name in HISTORY_NAMES if CLIENT_KEY in TABLES[name])
 COLUMNS = list(FEATURE_NAMES)
 LABELS = {lang: [getattr(f, f"label_{lang}") for f in FEATURES] for lang in ("en", "fr")}
+
+FEATURE_ENGINES = ("pandas", "numpy")
+FEATURE_ENGINE = os.environ.get("BASELINE_FEATURES") or "pandas"
+if FEATURE_ENGINE not in FEATURE_ENGINES:
+    raise SystemExit(f"BASELINE_FEATURES must be one of {FEATURE_ENGINES}, not {FEATURE_ENGINE!r}")
 
 MODEL_PATH = Path(os.environ["BASELINE_MODEL_PATH"])
 MODEL = pickle.loads(MODEL_PATH.read_bytes())
@@ -155,22 +173,27 @@ def _one(body: Any) -> tuple[int | None, np.ndarray]:
     client_id = application.get(CLIENT_KEY)
     application.setdefault(CLIENT_KEY, 0)
     try:
-        return client_id, build_online(application, history)
+        if FEATURE_ENGINE == "numpy":
+            return client_id, build_online(application, history)
+        return client_id, online_features_pandas(application, history).to_numpy()[0]
     except (KeyError, TypeError, ValueError) as error:
         raise BadRequest(f"cannot build features from this application: {error!r}") from error
 
 
 def _batch_features(items: list[tuple[dict[str, Any], dict[str, list]]]) -> np.ndarray:
-    """One ``build_features`` call over applications sent without history (the load test's
-    case); applications with history go through ``build_online`` one by one."""
+    """One feature computation over applications sent without history (the load test's
+    case); applications with history go through the per-request path one by one."""
     if any(history for _, history in items):
         return np.vstack([_one({"application": a, "history": h})[1] for a, h in items])
     applications = [{**application, CLIENT_KEY: row} for row, (application, _) in enumerate(items)]
     try:
-        tables = {"application": records_to_columns(applications, APPLICATION_TEST)}
+        if FEATURE_ENGINE == "numpy":
+            tables = {"application": records_to_columns(applications, APPLICATION_TEST)}
+            return build_features(tables).values
+        frame = records_frame(applications, APPLICATION_TEST)
+        return build_features_pandas({"application": frame}, "application").to_numpy()
     except (KeyError, TypeError, ValueError) as error:
         raise BadRequest(f"cannot build features from these applications: {error!r}") from error
-    return build_features(tables).values
 
 
 def _frame(values: np.ndarray) -> pd.DataFrame:
