@@ -22,7 +22,7 @@ concurrency 1 and with ``history`` for the sweep (1, 8, 32); /predict_batch send
 The baseline's slow cells (/explain, and any ``history`` body: tens to hundreds of
 milliseconds a request) stop once they have enough samples for a p99, within a time cap.
 
-Usage: ``.venv/bin/python benchmarks/http_load.py [--quick]`` (about 25 minutes; quick: a CI
+Usage: ``.venv/bin/python benchmarks/http_load.py [--quick]`` (about 12 minutes; quick: a CI
 run under 3 minutes, 2 workers only, concurrency 1 and 8, 2-second cells).
 
 Writes ``benchmarks/results/http_load.json`` (quick: ``results/raw/http_load_quick.json``):
@@ -94,8 +94,8 @@ class Settings:
     slow_samples: int  # ... and no longer than needed for this many answers
 
 
-FULL = Settings(workers=(1, 2), concurrency=(1, 8, 32), seconds=10, slow_cap_s=30,
-                slow_samples=300)  # fmt: skip
+FULL = Settings(workers=(1, 2), concurrency=(1, 8, 32), seconds=8, slow_cap_s=15,
+                slow_samples=200)  # fmt: skip
 # CI: one set of servers (start-ups dominate) and short cells; locust needs 2-4 s to start.
 QUICK = Settings(workers=(2,), concurrency=(1, 8), seconds=2, slow_cap_s=4, slow_samples=40)
 
