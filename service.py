@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import cache
 from typing import Any
 
 import bentoml
@@ -19,11 +20,14 @@ from starlette.responses import Response
 
 from training import config
 from training.serving import responses, schemas
-from training.serving.auth import BearerTokenMiddleware
+from training.serving.auth import PUBLIC_PATHS, BearerTokenMiddleware
 from training.serving.engine import ScoringEngine, ServiceError
+from training.serving.middleware import BodySizeLimit, JsonBodiesOnly
 from training.serving.runtime import load_engine, readiness_reason
 
 logger = logging.getLogger("credit_scoring.service")
+
+
 info_app = FastAPI(title="Model and client data", docs_url=None, redoc_url=None, openapi_url=None)
 
 # Referenced by the class below so that `bentoml build` packs the model into the Bento;
@@ -77,8 +81,10 @@ class CreditScoring:
         request = schemas.BatchRequest.model_construct(**fields)
         return self._run("predict_batch", lambda engine: engine.predict_batch(request))
 
-    @info_app.get("/clients/{client_id}")
-    def client(self, client_id: int) -> dict[str, Any]:
+    # The id travels in the body, not the path: BentoML labels its open /metrics and its
+    # access log with the request path, which would publish every client id looked up.
+    @bentoml.api(route="/clients", input_spec=schemas.ClientLookup)
+    def client(self, client_id: int) -> responses.ClientData:
         """A known client's application, known outcome and history (for the dashboard)."""
         return self._run("client", lambda engine: engine.client(client_id))
 
@@ -100,6 +106,26 @@ class CreditScoring:
 
 
 CreditScoring.add_asgi_middleware(BearerTokenMiddleware)
+CreditScoring.add_asgi_middleware(JsonBodiesOnly)
+CreditScoring.add_asgi_middleware(BodySizeLimit)
+
+# The error statuses each endpoint answers besides 401, for the API page.
+ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
+    "/predict": (400, 404, 413, 415, 503),
+    "/explain": (400, 404, 413, 415, 503),
+    "/predict_batch": (400, 413, 415, 503),
+    "/clients": (400, 404, 413, 415, 503),
+    "/model": (503,),
+}
+
+
+# Served instead of BentoML's own /docs.json (this app's routes are matched first).
+@info_app.get("/docs.json", include_in_schema=False)
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document of the API page, corrected (see responses.openapi_document)."""
+    spec = CreditScoring.openapi_spec.asdict()
+    return responses.openapi_document(spec, ENDPOINT_ERRORS, PUBLIC_PATHS)
 
 
 def _decisions(result: Any) -> list[str]:

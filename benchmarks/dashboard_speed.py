@@ -251,8 +251,11 @@ def in_process(api: str, snapshot: pd.DataFrame, ids: list[int], columns: list[s
 
 
 def api_alone(http: httpx.Client, ids: list[int]) -> dict:
-    """GET /clients/{id} and POST /explain, the two calls of a switch, 5 times a client."""
-    calls = {"clients": lambda c: http.get(f"/clients/{c}"), "explain": partial(needles, http)}
+    """POST /clients and POST /explain, the two calls of a switch, 5 times a client."""
+    calls = {
+        "clients": lambda c: http.post("/clients", json={"client_id": c}),
+        "explain": partial(needles, http),
+    }
     return {key: stats([clock(partial(call, c)) for c in ids * 5]) for key, call in calls.items()}
 
 

@@ -75,7 +75,8 @@ class CreditApi:
 
     def client(self, client_id: int) -> Json:
         """A known client's application, known outcome and history."""
-        return self._call("GET", f"/clients/{int(client_id)}", client_id=client_id)
+        # In the body, not the URL: paths end up in the access log and the open /metrics.
+        return self._call("POST", "/clients", {"client_id": int(client_id)}, client_id=client_id)
 
     def model(self) -> Json:
         """Tag, threshold, features with labels and units, and the model card."""

@@ -42,7 +42,7 @@ class DashboardStore(param.Parameterized):
     )
     error = param.String(default="", doc="Why the last API call failed; empty when it worked.")
     client = param.Dict(
-        default={}, doc="GET /clients/{id}: application, target and history of the client."
+        default={}, doc="POST /clients: application, target and history of the client."
     )
     explanation = param.Dict(
         default={}, doc="POST /explain of the client, in the current language."

@@ -296,61 +296,6 @@ def score(
     )
 
 
-@app.command()
-def portfolio(
-    data: DataDir = config.DEFAULT_DATA_DIR,
-    url: Annotated[
-        str | None,
-        typer.Option(
-            help="Database URL (default: $CREDIT_PORTFOLIO_DB_URL or data/portfolio.sqlite)."
-        ),
-    ] = None,
-) -> None:
-    """Load the applications and their history into the portfolio database the API reads."""
-    import os
-
-    from training.serving.portfolio import write_portfolio
-
-    target = url or os.environ.get(config.PORTFOLIO_DB_URL_ENV, config.DEFAULT_PORTFOLIO_DB_URL)
-    start = time.perf_counter()
-    counts = write_portfolio(_load(data), target)
-    rows = ", ".join(f"{name} {n:,}" for name, n in counts.items())
-    console.print(f"Portfolio written to {target} in {time.perf_counter() - start:.1f} s: {rows}")
-
-
-@app.command()
-def snapshot(
-    data: DataDir = config.DEFAULT_DATA_DIR,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Parquet file the dashboard reads "
-            "(default: $CREDIT_SNAPSHOT_PATH or data/portfolio_snapshot.parquet)."
-        ),
-    ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Model tag (default: latest credit_scoring).")
-    ] = None,
-) -> None:
-    """Score every known client once and write the dashboard's portfolio snapshot."""
-    import os
-
-    from training.model.scorer import CreditModel, ModelLoadError
-    from training.snapshot import write_snapshot
-
-    target = out or Path(os.environ.get(config.SNAPSHOT_PATH_ENV, config.DEFAULT_SNAPSHOT_PATH))
-    try:
-        scorer = CreditModel.from_store(model)
-    except ModelLoadError as error:
-        _fail(str(error))
-    start = time.perf_counter()
-    written = write_snapshot(_load(data), scorer, target)
-    console.print(
-        f"Snapshot of {len(written):,} clients scored with {scorer.tag} written to {target} "
-        f"in {time.perf_counter() - start:.1f} s ({target.stat().st_size / 2**20:.1f} MiB)"
-    )
-
-
 def _costs(cost_matrix, false_grant: float, false_refusal: float):
     try:
         return cost_matrix(false_grant, false_refusal)
@@ -379,3 +324,7 @@ def _print_sizes(frames: dict, title: str) -> None:
 def _fail(message: str) -> None:
     console.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(2)
+
+
+# The service-side commands live in their own module; importing it registers them on `app`.
+from training import cli_service  # noqa: E402, F401

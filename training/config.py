@@ -36,4 +36,6 @@ PORTFOLIO_DB_URL_ENV = "CREDIT_PORTFOLIO_DB_URL"
 DEFAULT_PORTFOLIO_DB_URL = f"sqlite:///{DATA_DIR / 'portfolio.sqlite'}"
 # Portfolio snapshot the dashboard's peer comparisons read (`python -m training snapshot`).
 SNAPSHOT_PATH_ENV = "CREDIT_SNAPSHOT_PATH"
+# Largest POST body the API reads (bytes); see training/serving/middleware.py.
+MAX_BODY_BYTES_ENV = "CREDIT_MAX_BODY_BYTES"
 DEFAULT_SNAPSHOT_PATH = DATA_DIR / "portfolio_snapshot.parquet"

@@ -1,6 +1,6 @@
 """The audit trail commits every decision or fails closed, and recovers once the store is back.
 
-SQLite cases run everywhere; the PostgreSQL case starts a throwaway cluster when the server
+SQLite cases run everywhere; the PostgreSQL cases start a throwaway cluster when the server
 binaries are installed (Debian package ``postgresql-15``) and is skipped otherwise.
 """
 
@@ -18,18 +18,32 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from glob import glob
 from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
+from typer.testing import CliRunner
 
-from training.serving.audit import URL_ENV, AuditLog, AuditUnavailable, DecisionRecord, input_hash
+from training.cli import app
+from training.serving import audit
+from training.serving.audit import (
+    READINESS_TIMEOUT_SECONDS,
+    URL_ENV,
+    AuditLog,
+    AuditUnavailable,
+    DecisionRecord,
+    input_hash,
+    timestamp,
+)
 
 WRITERS, INSERTS_PER_WRITER = 4, 250
+SLACK_SECONDS = 1.0  # the machine may be busy: timing bounds are loose, never tight
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 fork = multiprocessing.get_context("fork")
 
 
@@ -127,6 +141,74 @@ def test_locked_database_fails_closed_then_recovers(tmp_path: Path) -> None:
     assert log.count() == 2
 
 
+def test_readiness_is_false_while_another_process_holds_the_write_lock(tmp_path: Path) -> None:
+    """``SELECT 1`` would still answer; the probe asks for the lock a decision needs."""
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(f"sqlite:///{path}")
+    assert log.healthy()
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.perf_counter()
+        assert not log.healthy()
+        waited = time.perf_counter() - started
+    finally:
+        holder.close()  # rolls back: the lock is released
+    assert 0.8 * READINESS_TIMEOUT_SECONDS <= waited < READINESS_TIMEOUT_SECONDS + SLACK_SECONDS
+    assert log.healthy()
+    with log._process_engine().connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    assert busy == 5000, "the probe must give the pooled connection its busy timeout back"
+    log.record([_decision()])
+    assert log.count() == 1
+
+
+def test_a_database_moved_away_fails_closed_then_recovers(tmp_path: Path) -> None:
+    """The pooled connection still points at the moved file: no decision may land there."""
+    path, moved = tmp_path / "audit.sqlite", tmp_path / "audit.moved"
+    log = AuditLog(f"sqlite:///{path}")
+    kept = _decision()
+    log.record([kept])
+    path.rename(moved)
+    path.mkdir()  # where the file was, something SQLite cannot open, even as root
+    with pytest.raises(AuditUnavailable, match="audit store unavailable"):
+        log.record([_decision(request_id="refused")])
+    assert not log.healthy()
+    path.rmdir()
+    moved.rename(path)  # back with its WAL, which never left the path: nothing may open it
+    recovered = _decision()
+    log.record([recovered])
+    assert log.healthy()
+    wanted = [kept.request_id, "refused", recovered.request_id]
+    assert [r.request_id for r in log.fetch(wanted)] == [kept.request_id, recovered.request_id]
+
+
+def test_a_replaced_database_file_gets_the_decisions_not_the_old_one(tmp_path: Path) -> None:
+    path, old = tmp_path / "audit.sqlite", tmp_path / "audit.old"
+    log = AuditLog(f"sqlite:///{path}")
+    log.record([_decision()])
+    with closing(sqlite3.connect(path)) as writer:  # the row leaves the WAL (it stays put)
+        writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path.rename(old)
+    AuditLog(f"sqlite:///{path}").record([_decision()])  # a new trail in its place
+    log.record([_decision(request_id="after-the-swap")])
+    in_place = AuditLog(f"sqlite:///{path}")
+    assert [r.request_id for r in in_place.fetch(["after-the-swap"])] == ["after-the-swap"]
+    assert in_place.count() == log.count() == 2
+    assert AuditLog(f"sqlite:///{old}").count() == 1, "the replaced file must not grow"
+
+
+def test_a_deleted_database_file_refuses_the_next_decision(tmp_path: Path) -> None:
+    """Recording into the unlinked file would lose the row when the connection closes."""
+    path = tmp_path / "audit.sqlite"
+    log = AuditLog(f"sqlite:///{path}")
+    log.record([_decision()])
+    for leftover in tmp_path.glob("audit.sqlite*"):
+        leftover.unlink()
+    with pytest.raises(AuditUnavailable, match="no such table"):
+        log.record([_decision()])
+
+
 def test_unwritable_path_fails_closed_then_recovers(tmp_path: Path) -> None:
     blocker = tmp_path / "not_a_directory"
     blocker.write_text("a file where the audit directory should be")
@@ -194,6 +276,128 @@ def test_committed_row_survives_a_killed_worker(sqlite_url: str) -> None:
     worker.join(timeout=60)
     assert worker.exitcode == -signal.SIGKILL
     assert [r.request_id for r in AuditLog(sqlite_url).fetch(["last-words"])] == ["last-words"]
+
+
+# --- retention and erasure -------------------------------------------------------------------
+
+
+def _aged(days: int, client_id: int | None) -> DecisionRecord:
+    created = timestamp(NOW - timedelta(days=days))
+    return _decision(request_id=f"{client_id}-{days}", client_id=client_id, created_at=created)
+
+
+def _remaining(log: AuditLog, rows: list[DecisionRecord]) -> list[str]:
+    return [record.request_id for record in log.fetch([row.request_id for row in rows])]
+
+
+@pytest.fixture
+def aged_trail(sqlite_url: str) -> tuple[AuditLog, list[DecisionRecord]]:
+    """Two clients' decisions, 1 to 3,000 days old, plus one without a client."""
+    rows = [_aged(days, client) for client in (7, 8) for days in (1, 400, 1825, 1826, 3000)]
+    rows.append(_aged(2000, client_id=None))
+    log = AuditLog(sqlite_url)
+    log.record(rows)
+    return log, rows
+
+
+def test_purge_deletes_only_the_decisions_past_retention(aged_trail) -> None:
+    log, rows = aged_trail
+    before = NOW - timedelta(days=1825)
+    assert log.purge(before, dry_run=True) == 5
+    assert log.count() == len(rows), "a dry run deletes nothing"
+    assert log.purge(before) == 5
+    assert _remaining(log, rows) == ["7-1", "7-400", "7-1825", "8-1", "8-400", "8-1825"]
+    assert log.purge(before) == 0
+
+
+def test_purge_compares_instants_not_text(aged_trail) -> None:
+    """A cut-off in another zone means the same instant; the row at the cut-off stays."""
+    log, _ = aged_trail
+    paris = timezone(timedelta(hours=2))
+    at_the_row = (NOW - timedelta(days=400)).astimezone(paris)
+    assert log.purge(at_the_row, client_id=7, dry_run=True) == 3  # 1825, 1826, 3000 days
+    assert log.purge(at_the_row + timedelta(microseconds=1), client_id=7, dry_run=True) == 4
+    with pytest.raises(ValueError, match="no time zone"):
+        log.purge(datetime(2020, 1, 1))
+
+
+def test_erasure_deletes_every_decision_of_one_client(aged_trail) -> None:
+    log, rows = aged_trail
+    assert log.purge(client_id=7, dry_run=True) == 5
+    assert log.purge(client_id=7) == 5
+    assert not any(r.startswith("7-") for r in _remaining(log, rows))
+    assert log.count() == 6
+    assert log.purge(client_id=123) == 0
+
+
+def test_purge_never_empties_the_trail_by_default(aged_trail) -> None:
+    log, rows = aged_trail
+    with pytest.raises(ValueError, match="never deletes every decision"):
+        log.purge()
+    assert log.count() == len(rows)
+
+
+def test_purge_deletes_in_batches(aged_trail, monkeypatch: pytest.MonkeyPatch) -> None:
+    log, rows = aged_trail
+    monkeypatch.setattr(audit, "PURGE_BATCH_ROWS", 2)
+    assert log.purge(NOW) == len(rows)
+    assert log.count() == 0
+
+
+def _purge_command(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["audit-purge", *args])
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_the_purge_command_reports_what_it_deletes(sqlite_url: str) -> None:
+    log = AuditLog(sqlite_url)
+    old, recent = _decision(created_at="2001-01-01T00:00:00.000000+00:00"), _decision()
+    log.record([old, recent])
+    code, output = _purge_command("--older-than-days", "30", "--url", sqlite_url, "--dry-run")
+    assert code == 0 and output.startswith("Would delete 1 decisions made before"), output
+    assert log.count() == 2
+    code, output = _purge_command("--older-than-days", "30", "--url", sqlite_url)
+    assert code == 0 and output.startswith("Deleted 1 decisions"), output
+    assert _remaining(log, [old, recent]) == [recent.request_id]
+    code, output = _purge_command("--client-id", "100002", "--url", sqlite_url)
+    assert code == 0 and "Deleted 1 decisions about client 100002" in output, output
+    assert log.count() == 0
+
+
+def test_the_purge_command_reads_the_service_url(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    AuditLog(sqlite_url).record([_decision()])
+    monkeypatch.setenv(URL_ENV, sqlite_url)
+    code, output = _purge_command("--client-id", "100002", "--dry-run")
+    assert code == 0 and "Would delete 1 decisions" in output and sqlite_url in output, output
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), "--older-than-days N (retention) or --client-id ID"),
+        (("--older-than-days", "0"), "--older-than-days must be at least 1"),
+        (("--older-than-days", "-5"), "--older-than-days must be at least 1"),
+        (("--older-than-days", "-1", "--client-id", "7"), "--older-than-days must be at least"),
+        (("--client-id", "0"), "--client-id must be a positive SK_ID_CURR"),
+        (("--older-than-days", "99999"), "'--older-than-days'"),
+        (("--older-than-days", "ten"), "'--older-than-days'"),
+    ],
+)
+def test_the_purge_command_refuses_nonsense(sqlite_url: str, args, expected) -> None:
+    log = AuditLog(sqlite_url)
+    log.record([_decision(created_at="2001-01-01T00:00:00.000000+00:00")])
+    code, output = _purge_command(*args, "--url", sqlite_url)
+    assert code == 2 and expected in output, output
+    assert log.count() == 1
+
+
+def test_the_purge_command_does_not_create_a_missing_database(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.sqlite"
+    code, output = _purge_command("--older-than-days", "30", "--url", f"sqlite:///{missing}")
+    assert code == 2 and f"no audit database at {missing}" in output, output
+    assert not missing.exists()
 
 
 def _postgres_bin() -> Path | None:
@@ -270,3 +474,18 @@ def test_concurrent_workers_on_postgresql(postgres: Cluster) -> None:
     with psycopg.connect(host=str(postgres.root), user="postgres", autocommit=True) as admin:
         admin.execute("CREATE DATABASE race")
     _run_writers(AuditLog(postgres.url.replace("/postgres?", "/race?")))
+
+
+def test_purge_on_postgresql(postgres: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    with psycopg.connect(host=str(postgres.root), user="postgres", autocommit=True) as admin:
+        admin.execute("CREATE DATABASE retention")
+    log = AuditLog(postgres.url.replace("/postgres?", "/retention?"))
+    rows = [_aged(days, client) for client in (7, 8) for days in (1, 1826, 3000)]
+    log.record(rows)
+    monkeypatch.setattr(audit, "PURGE_BATCH_ROWS", 3)
+    before = NOW - timedelta(days=1825)
+    assert log.purge(before, dry_run=True) == 4
+    assert log.purge(before, client_id=8) == 2
+    assert log.purge(before) == 2
+    assert log.purge(client_id=7) == 1
+    assert _remaining(log, rows) == ["8-1"]

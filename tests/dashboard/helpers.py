@@ -19,7 +19,7 @@ def rendered_text(viewable: pn.viewable.Viewable | pn.viewable.Viewer) -> str:
     return html.unescape(" ".join(t for t in texts if isinstance(t, str)))
 
 
-# An application and history in the layout of GET /clients/{id}, as input for the pure
+# An application and history in the layout of POST /clients, as input for the pure
 # functions (profile rows, scenario grid); what the API says about clients is never written
 # by hand: those tests ask the service.
 APPLICATION = {

@@ -123,7 +123,7 @@ def test_model_card_and_client_lookup(api, known_client):
     assert len(info["features"]) > 500 and {"label_en", "label_fr", "unit"} <= set(
         info["features"][0]
     )
-    client = api.get(f"/clients/{known_client}", headers=AUTH)
+    client = post(api, "/clients", {"client_id": known_client})
     assert client.status_code == 200
     assert client.json()["application"]["SK_ID_CURR"] == known_client
 
@@ -178,7 +178,7 @@ def test_oversized_batch_and_unknown_client(api):
         ("post", "/explain", {"application": APPLICATION}),
         ("post", "/predict_batch", {"applications": [{"application": APPLICATION}]}),
         ("get", "/model", None),
-        ("get", "/clients/100002", None),
+        ("post", "/clients", {"client_id": 100002}),
     ],
 )
 def test_every_data_endpoint_needs_the_token(api, method, path, body):

@@ -6,9 +6,11 @@ Offline scoring (``python -m training score``) and the BentoML service both use
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 import bentoml
 import numpy as np
@@ -30,6 +32,9 @@ _ONNX_ERRORS = tuple(
                  "RuntimeException", "NotImplemented")
 )  # fmt: skip
 SELF_CHECK_TOLERANCE = 1e-6
+# What np.load and NpzFile raise for a garbled, truncated or foreign file (a .npy array
+# gives TypeError on ``with``; a missing array, KeyError).
+_NPZ_ERRORS = (OSError, ValueError, KeyError, TypeError, EOFError, BadZipFile, zlib.error)
 
 
 class ModelLoadError(RuntimeError):
@@ -98,16 +103,45 @@ class CreditModel:
 
     def self_check(self) -> float:
         """Largest |Δp| on the stored parity sample; raises if the model misbehaves here."""
-        sample = np.load(self.root / store.PARITY_FILE)
-        worst = float(
-            np.max(np.abs(self.predict_proba(sample["values"]) - sample["probabilities"]))
-        )
+        values, probabilities = read_parity_sample(self.root / store.PARITY_FILE, self.tag)
+        worst = float(np.max(np.abs(self.predict_proba(values) - probabilities)))
         if not worst <= SELF_CHECK_TOLERANCE:
             raise ModelLoadError(
                 f"model {self.tag} fails its self-check: probabilities differ from the "
                 f"stored parity sample by {worst:.3g} (tolerance {SELF_CHECK_TOLERANCE:g})"
             )
         return worst
+
+
+def read_parity_sample(path: Path, tag: str) -> tuple[np.ndarray, np.ndarray]:
+    """The parity sample's feature rows and probabilities, or :class:`ModelLoadError`.
+
+    numpy's own errors mislead an operator (a garbled file gets advice about
+    ``allow_pickle``), so every way the file can be unusable is described here instead.
+    """
+    problem = (
+        f"model {tag} cannot be loaded, its store entry is damaged (retrain or restore it): "
+        f"{path.name} is missing or unreadable"
+    )
+    if not path.is_file():
+        raise ModelLoadError(f"{problem}: no such file {path}")
+    try:
+        with np.load(path, allow_pickle=False) as sample:
+            values, probabilities = sample["values"], sample["probabilities"]
+    except _NPZ_ERRORS as error:
+        if isinstance(error, OSError) and error.strerror:  # permissions, I/O: say which
+            raise ModelLoadError(f"{problem}: cannot read {path}: {error.strerror}") from error
+        raise ModelLoadError(
+            f"{problem}: {path} is not a NumPy .npz archive holding 'values' and "
+            f"'probabilities' ({type(error).__name__})"
+        ) from error
+    expected = (len(FEATURE_NAMES),)
+    if values.ndim != 2 or values.shape[1:] != expected or probabilities.shape != values.shape[:1]:
+        raise ModelLoadError(
+            f"{problem}: values {values.shape} and probabilities {probabilities.shape} in {path}; "
+            f"expected (rows, {len(FEATURE_NAMES)}) and (rows,)"
+        )
+    return values, probabilities
 
 
 def _session(path: Path) -> ort.InferenceSession:

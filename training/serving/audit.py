@@ -10,6 +10,9 @@ plus the client id so that a decision can be reviewed on request.
 ``postgresql+psycopg://user:password@host/db`` for a shared server). SQLite runs in WAL mode
 with ``synchronous=NORMAL``: a committed row survives a killed worker (only a power loss
 can drop the last commits), and concurrent workers wait up to the busy timeout for the lock.
+
+Rows stay until :meth:`AuditLog.purge` (``python -m training audit-purge``) deletes those past
+the retention period, or those of one client on an erasure request (docs/security.md).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import numpy as np
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
+    Connection,
     Double,
     Engine,
     Index,
@@ -37,7 +42,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -45,7 +52,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from training import config
@@ -53,6 +60,12 @@ from training import config
 URL_ENV = "CREDIT_AUDIT_DB_URL"
 DEFAULT_URL = f"sqlite:///{config.DATA_DIR / 'audit.sqlite'}"
 BUSY_TIMEOUT_SECONDS = 5.0
+# Within the usual probe timeouts (Kubernetes: 1 s), yet far above the few milliseconds a
+# worker holds the write lock to record a decision.
+READINESS_TIMEOUT_SECONDS = 1.0
+# Rows a purge deletes per transaction: a few tens of milliseconds of write lock, so the
+# service's decisions keep being recorded while years of rows are purged.
+PURGE_BATCH_ROWS = 5_000
 # Serialises table creation when several workers start at once on PostgreSQL.
 _DDL_LOCK_KEY = 0x6175646974  # "audit"
 
@@ -74,6 +87,7 @@ DECISIONS = Table(
 )
 _CREATED_AT_INDEX = Index("ix_decisions_created_at", DECISIONS.c.created_at)
 _INSERT = insert(DECISIONS)
+_FILE_KEY = "audit_file"  # where a pooled SQLite connection keeps the file it opened
 _engine_lock = threading.Lock()
 
 
@@ -93,7 +107,17 @@ def default_url() -> str:
 
 def utc_now() -> str:
     """Current UTC time as ISO 8601 with microseconds (sorts as text)."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    return timestamp(datetime.now(UTC))
+
+
+def timestamp(moment: datetime) -> str:
+    """``moment`` as ``created_at`` stores it: fixed-width UTC text, so text order is time order.
+
+    A naive datetime is refused: which zone it means cannot be guessed.
+    """
+    if moment.tzinfo is None:
+        raise ValueError(f"{moment} has no time zone; created_at is compared in UTC")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def input_hash(payload: Mapping[str, Any]) -> str:
@@ -205,11 +229,41 @@ class AuditLog:
             }
         return [found[request_id] for request_id in request_ids if request_id in found]
 
+    def purge(
+        self, before: datetime | None = None, client_id: int | None = None, dry_run: bool = False
+    ) -> int:
+        """Delete the decisions made before ``before`` and/or about ``client_id``; their count.
+
+        The first serves the retention period, the second an erasure request; given both,
+        only the client's older rows go. Deletion runs in transactions of
+        ``PURGE_BATCH_ROWS`` rows, so the service can keep recording while it runs.
+        ``dry_run`` counts the rows without deleting them.
+        """
+        matching = _purge_condition(before, client_id)
+        if dry_run:
+            query = select(func.count()).select_from(DECISIONS).where(matching)
+            with self._guard() as engine, engine.connect() as connection:
+                return int(connection.execute(query).scalar())
+        batch = select(DECISIONS.c.request_id).where(matching).limit(PURGE_BATCH_ROWS)
+        statement = delete(DECISIONS).where(DECISIONS.c.request_id.in_(batch))
+        deleted = 0
+        while True:
+            with self._guard() as engine, engine.begin() as connection:
+                removed = connection.execute(statement).rowcount
+            deleted += removed
+            if removed < PURGE_BATCH_ROWS:
+                return deleted
+
     def healthy(self) -> bool:
-        """Whether the store answers now (for readiness probes); never raises."""
+        """Whether a decision could be recorded now (for readiness probes); never raises.
+
+        Answering ``SELECT 1`` is not enough: a database locked by another process, or a
+        read-only PostgreSQL session, answers it yet refuses every decision. The probe asks
+        for the write lock without writing, waiting at most ``READINESS_TIMEOUT_SECONDS``.
+        """
         try:
             with self._guard() as engine, engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+                _probe_write(connection, min(self.busy_timeout, READINESS_TIMEOUT_SECONDS))
         except AuditUnavailable:
             return False
         return True
@@ -257,6 +311,17 @@ class AuditLog:
         return message
 
 
+def _purge_condition(before: datetime | None, client_id: int | None) -> ColumnElement[bool]:
+    if before is None and client_id is None:
+        raise ValueError("purge needs `before` or `client_id`: it never deletes every decision")
+    conditions = []
+    if before is not None:
+        conditions.append(DECISIONS.c.created_at < timestamp(before))
+    if client_id is not None:
+        conditions.append(DECISIONS.c.client_id == client_id)
+    return and_(*conditions)
+
+
 def _create_engine(url: str, busy_timeout: float) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -265,19 +330,54 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": max(1, math.ceil(busy_timeout))},
         )
-    if parsed.database and parsed.database != ":memory:":
+    on_disk = bool(parsed.database) and parsed.database != ":memory:"
+    if on_disk:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: Any, _: Any) -> None:
+    def _pragmas(dbapi_connection: Any, record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        record.info[_FILE_KEY] = _file_identity(parsed.database) if on_disk else None
+
+    @event.listens_for(engine, "checkout")
+    def _same_file(_: Any, record: Any, __: Any) -> None:
+        """A pooled connection to a file since moved or deleted would record decisions in a
+        file nobody can read: drop it, so the pool reconnects to the path (or fails)."""
+        if on_disk and record.info.get(_FILE_KEY) != _file_identity(parsed.database):
+            raise DisconnectionError(f"{parsed.database} was moved, replaced or deleted")
 
     return engine
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, None when it is absent."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _probe_write(connection: Connection, timeout: float) -> None:
+    """Take and release the write lock (SQLite), or check the session may write (others)."""
+    if connection.dialect.name == "sqlite":
+        busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("ROLLBACK")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy)}")
+    elif connection.dialect.name == "postgresql":
+        if connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+            raise AuditUnavailable("audit store unavailable: the database is read-only")
+    else:
+        connection.execute(text("SELECT 1"))
 
 
 def _create_table(engine: Engine) -> None:

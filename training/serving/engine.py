@@ -129,17 +129,17 @@ class ScoringEngine:
             count=len(predictions),
         )
 
-    def client(self, client_id: int) -> dict[str, Any]:
+    def client(self, client_id: int) -> responses.ClientData:
         """A known client's application, outcome and history, as the portfolio holds them."""
         record = self._portfolio().client(client_id)
         if record is None:
             raise ClientNotFound(f"client_id {client_id} is not a known client")
-        return {
-            "client_id": client_id,
-            "application": record.application,
-            "target": record.target,
-            "history": record.history,
-        }
+        return responses.ClientData(
+            client_id=client_id,
+            application=record.application,
+            target=record.target,
+            history=record.history,
+        )
 
     def model_info(self) -> dict[str, Any]:
         """What the dashboard and client systems need to know about the served model."""

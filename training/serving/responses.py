@@ -1,13 +1,16 @@
-"""Response models of the scoring API: what a decision and its explanation look like.
+"""Response models of the scoring API: what a decision, its explanation and an error look like.
 
 They are declared rather than returned as free dicts so the API page documents every field
 with an example, and so a change of shape breaks a test instead of a client. Examples use
-the OpenAPI 3.0 ``example`` key: BentoML's OpenAPI builder rejects ``examples``.
+the ``example`` key: BentoML's OpenAPI builder rejects ``examples``. The OpenAPI document
+BentoML builds from them is corrected by :func:`openapi_document` before it is served.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from collections.abc import Collection, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -136,3 +139,128 @@ class BatchPrediction(BaseModel):
     model: str = Field(description="Tag of the model that scored the batch.")
     threshold: float = Field(ge=0.0, le=1.0, description="Business-cost decision threshold.")
     count: int = Field(ge=0, description="Number of results.")
+
+
+_CLIENT_EXAMPLE = {
+    "client_id": 900001,
+    "application": {"SK_ID_CURR": 900001, "AMT_CREDIT": 513531.0, "EXT_SOURCE_3": 0.535},
+    "target": 0,
+    "history": {"bureau": [{"SK_ID_CURR": 900001, "SK_ID_BUREAU": 5900001, "DAYS_CREDIT": -1100}]},
+}
+
+
+class ClientData(BaseModel):
+    """A known client as the portfolio holds it: what the dashboard shows and simulates on."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _CLIENT_EXAMPLE})
+
+    client_id: int = Field(description="SK_ID_CURR of the client.")
+    application: dict[str, Any] = Field(
+        description="The application's columns (application_train, without TARGET); "
+        "null where unknown."
+    )
+    target: int | None = Field(
+        description="Known outcome: 1 = payment difficulties, 0 = none, null if not known yet."
+    )
+    history: dict[str, list[dict[str, Any]]] = Field(
+        description="Records of each history table; an empty list means none."
+    )
+
+
+class FieldError(BaseModel):
+    """One invalid part of a request: where it is and what is wrong with it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int] = Field(description="Path of the field: ['application', 'AMT_CREDIT'].")
+    msg: str = Field(description="What is wrong, and what is expected.")
+    type: str = Field(description="Kind of error (pydantic's error type).")
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error the API answers: a message, and the fields at fault if any."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "error": "1 validation error for ScoringRequestIODescriptor",
+                "detail": [
+                    {
+                        "loc": ["application", "AMT_CREDIT"],
+                        "msg": "Input should be greater than or equal to 0",
+                        "type": "greater_than_equal",
+                    }
+                ],
+            }
+        }
+    )
+
+    error: str = Field(description="What went wrong, in words.")
+    detail: list[FieldError] | None = Field(
+        default=None, description="For an invalid request: each field at fault."
+    )
+
+
+ERRORS: dict[int, str] = {
+    400: "Invalid request: not JSON, or a field is invalid (`detail` names it).",
+    401: "Missing or wrong bearer token (`Authorization: Bearer <token>`).",
+    404: "The client_id is not a known client.",
+    413: "The body is larger than the service's limit (`CREDIT_MAX_BODY_BYTES`): split it.",
+    415: "The body is not declared as `Content-Type: application/json`.",
+    503: "Not ready (model missing or failing its self-check), audit trail unavailable (no "
+    "decision is returned unlogged), or no portfolio for client_id requests.",
+}
+_COMPONENTS = "#/components/schemas/{model}"
+_BENTOML_ERROR_CODES = ("400", "404", "500")
+_BENTOML_ERROR_MODELS = ("InvalidArgument", "NotFound", "InternalServerError")
+
+
+def openapi_document(
+    spec: dict[str, Any], errors: Mapping[str, Collection[int]], public: Collection[str]
+) -> dict[str, Any]:
+    """BentoML's OpenAPI document of the service, corrected so that it tells the truth.
+
+    BentoML documents every API with the same 400/404/500 (whose ``detail`` it calls a
+    string, though it sends a list) and inlines the request and response models with each
+    optional field flattened to its non-null type; it knows nothing of the bearer token.
+    Here each operation refers to its models as they are (nullable fields included),
+    documents the error statuses in ``errors`` (and 401 outside ``public``) with their real
+    body, and declares the token. The models are pydantic's JSON Schema, which is OpenAPI
+    3.1's dialect (``{"type": "null"}``), so the document says 3.1.
+    """
+    document = json.loads(json.dumps(spec))  # a copy, with the status codes as strings
+    document["openapi"] = "3.1.0"
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for name in _BENTOML_ERROR_MODELS:
+        schemas.pop(name, None)
+    error_schema = ErrorResponse.model_json_schema(ref_template=_COMPONENTS)
+    schemas.update(error_schema.pop("$defs"), ErrorResponse=error_schema)
+    components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            if "x-bentoml-name" in operation:
+                _refer_to_models(operation)
+            codes = set(errors.get(path, ()))
+            if path not in public:
+                operation["security"] = [{"bearerAuth": []}]
+                codes.add(401)
+            for code in sorted(codes):
+                operation["responses"][str(code)] = _error_response(code)
+    return document
+
+
+def _refer_to_models(operation: dict[str, Any]) -> None:
+    """Request and 200 bodies as references to their models; BentoML's errors dropped."""
+    body = operation["requestBody"]
+    body["required"] = True
+    for content in (body["content"], operation["responses"]["200"]["content"]):
+        for media in content.values():
+            media["schema"] = {"$ref": _COMPONENTS.format(model=media["schema"]["title"])}
+    for code in _BENTOML_ERROR_CODES:
+        operation["responses"].pop(code, None)
+
+
+def _error_response(code: int) -> dict[str, Any]:
+    schema = {"$ref": _COMPONENTS.format(model="ErrorResponse")}
+    return {"description": ERRORS[code], "content": {"application/json": {"schema": schema}}}

@@ -1,4 +1,5 @@
-"""Start-up of the service: load and self-check the model, open the audit log and portfolio.
+"""Start-up of the service: keep personal data out of the logs, load and self-check the
+model, open the audit log and portfolio.
 
 A service that cannot load or verify its model stays up but not ready: ``/readyz``
 answers 503 with the reason, scoring endpoints answer 503 with the same reason, and the
@@ -12,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from training import config
+from training import config, logs
 from training.model.scorer import CreditModel, ModelLoadError
 from training.serving.audit import AuditLog
 from training.serving.engine import ScoringEngine
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 def load_engine(model_ref: Any) -> tuple[ScoringEngine | None, str]:
     """The engine, or None and the reason it could not start."""
+    logs.keep_personal_data_out_of_service_logs()  # runs in every worker, before any request
     try:
         stored = model_ref.stored
         if stored is None:
@@ -35,6 +37,15 @@ def load_engine(model_ref: Any) -> tuple[ScoringEngine | None, str]:
     except ModelLoadError as error:
         logger.error("service not ready: %s", error)
         return None, str(error)
+    except Exception as error:
+        # Any other damage to the entry (a parity sample missing or garbled, ...) must leave
+        # the service up and not ready, not crash-looping in the worker's start-up.
+        reason = (
+            f"model {model_ref.tag} cannot be loaded, its store entry is damaged (retrain or "
+            f"restore it): {type(error).__name__}: {error}"
+        )
+        logger.exception("service not ready: %s", reason)
+        return None, reason
     audit = AuditLog(os.environ.get(config.AUDIT_DB_URL_ENV, config.DEFAULT_AUDIT_DB_URL))
     portfolio_url = os.environ.get(config.PORTFOLIO_DB_URL_ENV, config.DEFAULT_PORTFOLIO_DB_URL)
     portfolio = Portfolio(portfolio_url) if _exists(portfolio_url) else None
