@@ -26,7 +26,7 @@ class Finding:
     area: str
     check: str
     figure: str
-    passed: bool
+    passed: bool | None  # None: the check could not run here (the figure says why)
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
 
-    def add(self, area: str, check: str, figure: str, passed: bool) -> None:
+    def add(self, area: str, check: str, figure: str, passed: bool | None) -> None:
         self.findings.append(Finding(area, check, figure, passed))
 
 
@@ -51,7 +51,8 @@ def resilience_report() -> Report:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not _REPORT.findings:
         return
-    rows = [(f.area, f.check, f.figure, "ok" if f.passed else "FAILED") for f in _REPORT.findings]
+    outcome = {True: "ok", False: "FAILED", None: "not run"}
+    rows = [(f.area, f.check, f.figure, outcome[f.passed]) for f in _REPORT.findings]
     headers = ("area", "check", "measured", "outcome")
     widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
     terminalreporter.section("resilience summary" + (" (long)" if LONG else ""))
