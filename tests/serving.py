@@ -64,6 +64,18 @@ def start_service(env: dict[str, str], port: int) -> subprocess.Popen:
     )
 
 
+def start_dashboard(env: dict[str, str], port: int) -> subprocess.Popen:
+    """`python -m dashboard` on ``port`` in its own process group (see :func:`stop`)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dashboard"],
+        cwd=ROOT,
+        env={**os.environ, **env, "DASHBOARD_PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
 def stop(process: subprocess.Popen) -> None:
     """SIGTERM the process group, then SIGKILL what is left, descendants included.
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard.formatting import percent
-from tests.serving import AUTH, ROOT, TOKEN, free_port, stop, wait_ready
+from tests.serving import AUTH, TOKEN, free_port, start_dashboard, stop, wait_ready
 from training.snapshot import write_snapshot
 
 pytestmark = pytest.mark.slow
@@ -54,14 +52,7 @@ def dashboard(server, credit_model, model_dataset, tmp_path_factory) -> Iterator
         "DASHBOARD_PASSWORD": PASSWORD,
         "CREDIT_SNAPSHOT_PATH": str(snapshot),
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    process = start_dashboard(env, port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, process, timeout=60.0, path="/login")

@@ -7,8 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
@@ -17,7 +15,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.serving import ROOT, free_port, stop, wait_ready
+from tests.serving import free_port, start_dashboard, stop, wait_ready
 
 pytestmark = pytest.mark.slow
 
@@ -37,14 +35,7 @@ def dashboard() -> Iterator[str]:
         "DASHBOARD_USER": DASHBOARD_USER,
         "DASHBOARD_PASSWORD": DASHBOARD_PASSWORD,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    process = start_dashboard(env, port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, process, timeout=120.0, path="/login")
