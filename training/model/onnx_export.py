@@ -76,6 +76,7 @@ def to_double_precision(model: onnx.ModelProto) -> onnx.ModelProto:
     """
     model = onnx.ModelProto.FromString(model.SerializeToString())
     graph = model.graph
+    graph.name = "credit_scoring"  # onnxmltools names it with a random UUID: same model, same bytes
     graph.input[0].type.tensor_type.elem_type = onnx.TensorProto.DOUBLE
     for opset in model.opset_import:
         if opset.domain == "ai.onnx.ml":
