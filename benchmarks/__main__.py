@@ -22,6 +22,7 @@ BENCHMARKS = {
     "features": ["feature_engine.py"],
     "model_call": ["model_call.py"],
     "explain_call": ["explain_call.py"],
+    "request_profile": ["request_profile.py"],
     "http_load": ["http_load.py"],
     "pipeline_scale": ["pipeline_scale.py", "--keep"],
     "dashboard": ["dashboard_speed.py"],

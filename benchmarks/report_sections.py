@@ -123,7 +123,7 @@ def pipeline_scale(result: dict, out_dir: Path) -> Section:
         rows.append([f"{r['clients']:,}", f"{r['history_rows']:,}",
                      f"{r['bytes_on_disk'] / 1e9:.2f} GB",
                      *[f"{_duration(st[s]['wall_s'])} / {st[s]['peak_rss_mb'] / 1024:.1f} GiB"
-                       for s in STAGES]])  # fmt: skip
+                       + ("*" if st[s].get("reused") else "") for s in STAGES]])  # fmt: skip
     largest = scales[-1]
     steps = largest["stages"]["train"].get("steps_s", {})
     growth = [[stage, *[f"{g['exponent']:.2f} ({g['from']:,} → {g['to']:,})"
@@ -137,6 +137,8 @@ def pipeline_scale(result: dict, out_dir: Path) -> Section:
         "(`benchmarks/pipeline_scale.py`).\n",
         table(["clients", "history rows", "CSV on disk", *[f"{s}: wall / peak" for s in STAGES]],
               rows), "",
+        "\\* measured by an earlier run whose data this run reused (it was not regenerated).\n"
+        if any(r["stages"]["generate"].get("reused") for r in scales) else "",
         save(figure, out_dir, "pipeline_scale"), "",
         "Growth exponent of wall time between scales (1 = linear in clients):\n",
         table(["stage", *[f"step {i + 1}" for i in range(len(scales) - 1)]], growth), "",
@@ -160,6 +162,7 @@ SECTIONS: list[tuple[str, Renderer]] = [
     ("model_call", speed.model_call),
     ("explain_call", speed.explain_call),
     ("http_load", speed.http_load),
+    ("request_profile", speed.request_profile),
     ("pipeline_scale", pipeline_scale),
     ("dashboard_speed", dashboard),
 ]

@@ -238,3 +238,18 @@ def http_load(result: dict, out_dir: Path) -> Section:
                "baseline rows/s", "baseline errors"], sweep), "",
     ])  # fmt: skip
     return Section(markdown, [_http_target(t) for t in result["targets"]])
+
+
+def request_profile(result: dict, out_dir: Path) -> Section:
+    steps = result["steps"]
+    kinds = list(steps)
+    names = list(steps[kinds[0]])
+    rows = [[name, *[_us(steps[kind][name]["median"]) for kind in kinds]] for name in names]
+    markdown = "\n".join([
+        "## Where a request's time goes, in process\n",
+        "Each step of one request timed on its own, on the HTTP benchmark's bodies, with the "
+        "served model (`benchmarks/request_profile.py`); medians. The HTTP latency adds "
+        "BentoML's request handling to the whole.\n",
+        table(["step", *[f"{kind} bodies" for kind in kinds]], rows), "",
+    ])  # fmt: skip
+    return Section(markdown)

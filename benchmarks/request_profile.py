@@ -1,0 +1,106 @@
+"""Where one request's time goes inside the service, step by step, in process.
+
+Why: the HTTP benchmark gives the whole latency; when a target is missed, this says which
+step bounds it. Each step is timed on its own, on the same bodies as the HTTP benchmark
+(the application alone, and with the client's history inline), with the served model:
+JSON parsing, validation into the request model, conversion to the feature engine's
+records, features, the ONNX call, TreeSHAP with the principal reasons, the input hash, and
+the audit commit. What the HTTP latency adds on top is BentoML's request handling.
+
+Usage: .venv/bin/python benchmarks/request_profile.py [--quick]
+Writes benchmarks/results/request_profile.json (quick: results/raw/request_profile_quick.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import summary, workspace, write_result  # noqa: E402
+from benchmarks.loadgen.payloads import workspace_bodies, workspace_history_bodies  # noqa: E402
+
+BODIES = {"application": 300, "history": 200}
+
+
+def timed(step: Callable[[Any], Any], inputs: list[Any], repeats: int) -> dict[str, Any]:
+    """Median and spread of one step over every input, ``repeats`` passes after a warm-up."""
+    for item in inputs[:20]:
+        step(item)
+    samples = []
+    for _ in range(repeats):
+        for item in inputs:
+            start = time.perf_counter()
+            step(item)
+            samples.append((time.perf_counter() - start) * 1e6)
+    return summary(samples, "µs")
+
+
+def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
+    from training.features import build_online
+    from training.serving import schemas
+    from training.serving.audit import digest
+
+    texts = [json.dumps(body) for body in bodies]
+    requests = [schemas.ScoringRequest.model_validate(body) for body in bodies]
+    online = [request.to_online() for request in requests]
+    values = [build_online(*item) for item in online]
+    model = engine.model
+    serializer = schemas.ScoringRequest.__pydantic_serializer__
+    return {
+        "parse JSON": timed(json.loads, texts, repeats),
+        "validate (request model)": timed(schemas.ScoringRequest.model_validate, bodies, repeats),
+        "records for the features": timed(lambda r: r.to_online(), requests, repeats),
+        "features (build_online)": timed(lambda item: build_online(*item), online, repeats),
+        "ONNX probability": timed(model.predict_proba, values, repeats),
+        "TreeSHAP": timed(model.explain, values, repeats),
+        "input hash": timed(
+            lambda r: digest(serializer.to_json(r, exclude_none=True)), requests, repeats
+        ),
+        "whole /predict in the engine (audit commit included)": timed(
+            engine.predict, requests, repeats
+        ),
+        "whole /explain in the engine (reasons, audit commit included)": timed(
+            engine.explain, requests, repeats
+        ),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short CI run")
+    args = parser.parse_args()
+    space = workspace(args.quick)
+    os.environ["BENTOML_HOME"] = str(space.bentoml_home)
+    from training.model.scorer import CreditModel
+    from training.serving.audit import AuditLog
+    from training.serving.engine import ScoringEngine
+
+    audit = AuditLog(f"sqlite:///{tempfile.mkdtemp(prefix='request-profile-')}/audit.sqlite")
+    engine = ScoringEngine(CreditModel.from_store(space.model_tag), audit, None)
+    scale = 10 if args.quick else 1
+    bodies = {
+        "application": workspace_bodies(space.data, BODIES["application"] // scale),
+        "history": workspace_history_bodies(space.data, BODIES["history"] // scale),
+    }
+    repeats = 1 if args.quick else 5
+    steps = {kind: profile(found, engine, repeats) for kind, found in bodies.items()}
+    for kind, found in steps.items():
+        print(f"{kind} bodies ({len(bodies[kind])}), median µs:")
+        for step, figures in found.items():
+            print(f"  {step:62} {figures['median']:10.1f}  p99 {figures['p99']:10.1f}")
+    path = write_result("request_profile", {"model": space.model_tag, "steps": steps}, args.quick)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
