@@ -37,9 +37,9 @@ def load(name: str, quick: bool) -> dict | None:
 
 def machine_line(results: dict[str, dict | None]) -> str:
     for result in results.values():
-        if result and "machine" in result:
+        if result and "platform" in result.get("machine", {}):
             m = result["machine"]
-            return f"{m['cpus']} cores, Python {m['python']}, {m.get('platform', '')}"
+            return f"{m['cpus']} cores, Python {m['python']}, {m['platform']}"
     return "unknown machine"
 
 

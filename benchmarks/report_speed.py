@@ -61,6 +61,11 @@ def model_call(result: dict, out_dir: Path) -> Section:
         for m in measurements if m["method"] == "onnxruntime session.run" and m["rows"] == 1
     ]  # fmt: skip
     target = result["target"]
+    onnx_one = [
+        m for m in measurements if m["method"] == "onnxruntime session.run" and m["rows"] == 1
+    ]
+    best = min(onnx_one, key=lambda m: m["median_us"])
+    served_onnx = _find(measurements, "onnxruntime session.run", SERVED_ONNX, 1)
     sklearn_one = _find(measurements, *MODEL_CALLS["scikit-learn on a DataFrame (usual habit)"], 1)
     served_one = _find(measurements, *MODEL_CALLS["served path (`CreditModel.predict_proba`)"], 1)
     single = _find(measurements, *MODEL_CALLS["scikit-learn on a DataFrame, 1 thread"], 1)
@@ -76,8 +81,11 @@ def model_call(result: dict, out_dir: Path) -> Section:
         f"scikit-learn on a one-row DataFrame (its default threads), and {floor:,.0f}× "
         "faster than scikit-learn pinned to one thread, its best case here. The usual "
         "habit's default OpenMP threads wait for each other on 2 busy cores.\n",
-        "ONNX Runtime session options for one row (the service uses 1 thread, no spinning: "
-        "equal to the best within noise, and it never burns a core between requests):\n",
+        "ONNX Runtime session options for one row. The service uses 1 thread without "
+        f"spinning ({_us(served_onnx['median_us'])}); the fastest here, "
+        f"{best['options']['threads']} thread(s) with spinning "
+        f"{'on' if best['options']['spinning'] else 'off'} ({_us(best['median_us'])}), "
+        "would keep a core busy between requests, the core a second worker needs:\n",
         table(["threads", "spinning", "graph optimisation", "mode", "arena", "median", "p99"],
               options_rows), "",
     ])  # fmt: skip
