@@ -28,20 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.serving import free_port, start_service, stop, wait_ready  # noqa: E402
+from training.serving.schemas import APPLICATION_EXAMPLE as APPLICATION  # noqa: E402
 
 TOKEN = "benchmark-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}
-APPLICATION = {
-    "NAME_CONTRACT_TYPE": "Cash loans",
-    "CODE_GENDER": "F",
-    "AMT_INCOME_TOTAL": 135000,
-    "AMT_CREDIT": 500000,
-    "AMT_ANNUITY": 25000,
-    "DAYS_BIRTH": -12000,
-    "DAYS_EMPLOYED": -2000,
-    "EXT_SOURCE_2": 0.6,
-    "EXT_SOURCE_3": 0.3,
-}
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
