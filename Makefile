@@ -13,12 +13,16 @@ PORT ?= 3000
 WORKERS ?= 1
 INPUT ?= $(DATA)/application_test.csv
 OUTPUT ?= data/scores.csv
+# pytest-xdist workers for `make test` and `make test-fast` (1 runs in this process).
+JOBS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help setup demo generate validate features realism train score portfolio snapshot serve dashboard requirements bento container container-smoke calibrate test test-fast lint bench resilience
+.PHONY: help setup demo generate validate features realism train card score portfolio snapshot \
+	serve dashboard requirements requirements-check bento container container-smoke calibrate \
+	test test-fast lint bench resilience clean
 
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +30,10 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	$(UV) sync --frozen --quiet
 	@touch $@
 
-setup: $(VENV)/.synced ## Create .venv with the locked dependencies (uv.lock)
+setup: $(VENV)/.synced ## Create .venv with every locked dependency group (uv.lock)
 
-demo: setup .env ## Set up, generate the default data, train, then serve the API and the dashboard
-	@$(MAKE) --no-print-directory generate realism train portfolio snapshot
-	$(VENV)/bin/bentoml models list credit_scoring
+demo: setup .env ## Set up, make (or reuse) data, model, portfolio and snapshot, serve API + dashboard (FRESH=1 redoes them)
+	$(PY) -m training prepare --data $(DATA) --clients $(CLIENTS) --seed $(SEED) $(if $(FRESH),--fresh,)
 	PORT=$(PORT) scripts/serve-all.sh
 
 generate: setup ## Generate synthetic data: CLIENTS=20000 SEED=42 DATA=data/synthetic
@@ -45,8 +48,11 @@ features: setup ## Build the feature matrix of DATA (batch path) and time it
 realism: setup ## Compare DATA with the real-data statistics
 	$(PY) -m training realism --data $(DATA)
 
-train: setup ## Train on DATA, save one BentoML store entry, copy its model card to models/
+train: setup ## Train on DATA and save one BentoML store entry (TRAIN_ARGS for more options)
 	$(PY) -m training train --data $(DATA) $(TRAIN_ARGS)
+
+card: setup ## Copy the latest model's card into models/ (the committed card; only when asked)
+	$(PY) -m training card
 
 score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the latest model
 	$(PY) -m training score --input $(INPUT) --output $(OUTPUT)
@@ -54,29 +60,35 @@ score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the lat
 portfolio: setup ## Load DATA's applications and history into the portfolio database the API reads
 	$(PY) -m training portfolio --data $(DATA)
 
-snapshot: setup ## Score every client of DATA once for the dashboard's peer views (data/portfolio_snapshot.parquet)
+snapshot: setup ## Score every client of DATA once for the dashboard's peer views
 	$(PY) -m training snapshot --data $(DATA)
 
+# The token is written once into the git-ignored .env; the service and the dashboard read it
+# there, and a CREDIT_API_TOKEN already set in the environment wins over it.
 .env:
-	@echo "CREDIT_API_TOKEN=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" > .env
+	@echo "CREDIT_API_TOKEN=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(32))')" > .env
 	@echo "Generated an API token in .env (git-ignored)"
 
-serve: setup .env ## Serve the API on PORT=3000 with the token from .env (WORKERS=1)
-	@set -a; . ./.env; set +a; \
-	echo "API on http://localhost:$(PORT) — token: $$CREDIT_API_TOKEN"; \
+serve: setup .env ## Serve the API on PORT=3000 (WORKERS=1); token: CREDIT_API_TOKEN, else .env
+	@echo "API on http://localhost:$(PORT) (bearer token: CREDIT_API_TOKEN, or the one in .env)"
 	CREDIT_WORKERS=$(WORKERS) $(VENV)/bin/bentoml serve service:CreditScoring --port $(PORT)
 
 dashboard: setup .env ## Serve the advisor dashboard on DASHBOARD_PORT=5006 (needs the API: make serve)
-	@set -a; . ./.env; set +a; \
 	$(PY) -m dashboard
 
-requirements: setup ## Export the locked service requirements used by the Bento image
-	$(UV) export --frozen --no-dev --no-hashes --no-emit-project -o requirements/service.txt
+requirements: setup ## Export the service group of uv.lock to requirements/service.txt (the Bento's)
+	$(UV) export --frozen --only-group service --no-hashes --no-emit-project --no-header --quiet -o requirements/service.txt
 
-bento: setup ## Build the Bento (service + code + model) with bentoml build
+requirements-check: setup ## Fail when requirements/service.txt and uv.lock disagree
+	@$(UV) export --frozen --only-group service --no-hashes --no-emit-project --no-header --quiet \
+		| diff -u requirements/service.txt - \
+		&& echo "requirements/service.txt matches the service group of uv.lock" \
+		|| { echo "requirements/service.txt is stale: run make requirements" >&2; exit 1; }
+
+bento: setup ## Build the Bento (service.py, the scoring package and the model) with bentoml build
 	$(VENV)/bin/bentoml build --output tag
 
-container: bento ## Build the OCI image (docker if a daemon runs, else buildah; see scripts/container.sh)
+container: bento ## Build the OCI image (docker if a daemon runs, else buildah; see docs/container.md)
 	scripts/container.sh build
 
 container-smoke: ## Run the image on localhost: wait for /readyz, score one application, check auth
@@ -85,11 +97,11 @@ container-smoke: ## Run the image on localhost: wait for /readyz, score one appl
 calibrate: setup ## Refit the generator statistics on ../shared/data/home-credit-sample
 	$(PY) -m training calibrate
 
-test: setup ## Run every test, slow and end-to-end ones included
-	$(PY) -m pytest
+test: setup ## Run every test, slow and end-to-end ones included (JOBS=2 processes)
+	$(PY) -m pytest $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
 
-test-fast: setup ## Run the fast tests only
-	$(PY) -m pytest -m "not slow"
+test-fast: setup ## Run the fast tests only, the in-process service included
+	$(PY) -m pytest -m "not slow" $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
 
 lint: setup ## Ruff lint and format check
 	$(VENV)/bin/ruff check .
@@ -100,3 +112,7 @@ bench: setup ## Every benchmark, then benchmarks/results/REPORT.md (QUICK=1: the
 
 resilience: setup ## Longer fuzzing, sustained load and fault runs; prints the summary table
 	CREDIT_RESILIENCE_LONG=1 $(PY) -m pytest tests/resilience -q
+
+clean: ## Remove generated data and what runs leave behind (.venv and the model store are kept)
+	rm -rf data/synthetic data/bench data/resilience data/*.sqlite* data/*.parquet data/*.log \
+		data/scores.csv .pytest_cache .ruff_cache .mypy_cache .schemathesis

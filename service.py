@@ -1,14 +1,13 @@
 """Prêt à dépenser scoring API (BentoML 1.4).
 
 Thin by design: endpoints validate with the pydantic models of
-:mod:`training.serving.schemas` and delegate to :class:`training.serving.engine.ScoringEngine`.
+:mod:`scoring.serving.schemas` and delegate to :class:`scoring.serving.engine.ScoringEngine`.
 Configuration comes from the environment (see README, "Scoring service").
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from functools import cache
 from typing import Any
 
@@ -18,22 +17,26 @@ from fastapi.responses import JSONResponse
 from prometheus_client import Counter
 from starlette.responses import Response
 
-from training import config
-from training.serving import responses, schemas
-from training.serving.auth import PUBLIC_PATHS, BearerTokenMiddleware
-from training.serving.engine import ScoringEngine, ServiceError
-from training.serving.middleware import BodySizeLimit, JsonBodiesOnly
-from training.serving.runtime import load_engine, readiness_reason
+from scoring.serving import openapi, responses, schemas
+from scoring.serving.auth import PUBLIC_PATHS, BearerTokenMiddleware
+from scoring.serving.engine import ScoringEngine, ServiceError
+from scoring.serving.middleware import BodySizeLimit, JsonBodiesOnly
+from scoring.serving.runtime import load_engine, readiness_reason
+from scoring.settings import SettingsError, load_settings
 
 logger = logging.getLogger("credit_scoring.service")
 
 
+try:
+    SETTINGS = load_settings()
+except SettingsError as error:  # a message naming the variable, not a traceback
+    raise SystemExit(str(error)) from None
 info_app = FastAPI(title="Model and client data", docs_url=None, redoc_url=None, openapi_url=None)
 
 # Referenced by the class below so that `bentoml build` packs the model into the Bento;
 # read through this module-level handle so a missing model is a readiness problem with a
 # clear message rather than a crash while the service starts.
-MODEL = bentoml.models.BentoModel(os.environ.get(config.MODEL_TAG_ENV, config.DEFAULT_MODEL_TAG))
+MODEL = bentoml.models.BentoModel(SETTINGS.model_tag)
 DECISIONS = Counter(
     "credit_decisions_total",
     "Credit decisions returned, by endpoint and decision",
@@ -44,7 +47,7 @@ DECISIONS = Counter(
 @bentoml.service(
     name="credit_scoring",
     traffic={"timeout": 60, "max_concurrency": 64},
-    workers=int(os.environ.get("CREDIT_WORKERS", "1")),
+    workers=SETTINGS.workers,
 )
 @bentoml.asgi_app(info_app, path="/")
 class CreditScoring:
@@ -55,7 +58,7 @@ class CreditScoring:
     def __init__(self) -> None:
         self.engine: ScoringEngine | None = None
         self.not_ready = ""
-        self.engine, self.not_ready = load_engine(MODEL)
+        self.engine, self.not_ready = load_engine(MODEL, SETTINGS)
 
     def __is_ready__(self) -> bool:
         """Model loaded and self-checked, and the audit trail writable (else: fail closed)."""
@@ -105,9 +108,9 @@ class CreditScoring:
         return result
 
 
-CreditScoring.add_asgi_middleware(BearerTokenMiddleware)
+CreditScoring.add_asgi_middleware(BearerTokenMiddleware, settings=SETTINGS)
 CreditScoring.add_asgi_middleware(JsonBodiesOnly)
-CreditScoring.add_asgi_middleware(BodySizeLimit)
+CreditScoring.add_asgi_middleware(BodySizeLimit, limit=SETTINGS.max_body_bytes)
 
 # The error statuses each endpoint answers besides 401, for the API page.
 ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
@@ -123,9 +126,9 @@ ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
 @info_app.get("/docs.json", include_in_schema=False)
 @cache
 def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document of the API page, corrected (see responses.openapi_document)."""
+    """The OpenAPI document of the API page, corrected (see scoring.serving.openapi)."""
     spec = CreditScoring.openapi_spec.asdict()
-    return responses.openapi_document(spec, ENDPOINT_ERRORS, PUBLIC_PATHS)
+    return openapi.openapi_document(spec, ENDPOINT_ERRORS, PUBLIC_PATHS)
 
 
 def _decisions(result: Any) -> list[str]:

@@ -50,9 +50,9 @@ from dashboard.peer_wording import peer_word  # noqa: E402
 from dashboard.peers import PeersView, numeric_columns  # noqa: E402
 from dashboard.store import MAX_RECENT, DashboardStore  # noqa: E402
 from dashboard.wording import word  # noqa: E402
-from tests.serving import free_port, stop, wait_ready  # noqa: E402
-from training.serving.portfolio import sqlite_path  # noqa: E402
-from training.snapshot import label  # noqa: E402
+from devtools.servers import free_port, stop, wait_ready  # noqa: E402
+from scoring.descriptors import label  # noqa: E402
+from scoring.serving.portfolio import sqlite_path  # noqa: E402
 
 PY, TOKEN, USER, PASSWORD = sys.executable, "bench-token-0123456789", "advisor", "bench-pw-42"
 TARGETS = {"render_": 3.0, "switch_": 1.0, "peer_": 1.0}  # seconds, by measure name

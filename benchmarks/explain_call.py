@@ -2,7 +2,7 @@
 
 Why: /explain must answer within the latency budget, and the usual way builds a
 ``shap.TreeExplainer`` for each request. This times our explainer
-(:class:`training.model.explainer.TreeShapExplainer`, through ``CreditModel.explain``)
+(:class:`scoring.model.explainer.TreeShapExplainer`, through ``CreditModel.explain``)
 against ``shap.TreeExplainer`` on the same trees, created once and reused, and created per
 call as :mod:`benchmarks.baseline.app` does (also on its pickled ``LGBMClassifier``), on
 1, 100 and 1,000 real rows. Extra models trained on the same rows with other numbers of
@@ -115,7 +115,7 @@ def baseline_candidate(classifier: Any, inputs: list[np.ndarray]) -> Candidate:
     import pandas as pd
     import shap
 
-    from training.features import FEATURE_NAMES
+    from scoring.features import FEATURE_NAMES
 
     frames = [pd.DataFrame(x, columns=list(FEATURE_NAMES)) for x in inputs]
     return SHAP_BASELINE, lambda f: shap.TreeExplainer(classifier).shap_values(f), frames
@@ -148,8 +148,8 @@ def run(quick: bool) -> dict[str, Any]:
     import lightgbm as lgb
 
     from benchmarks.baseline.model import prepare, store_path
-    from training.model.explainer import TreeShapExplainer
-    from training.model.scorer import CreditModel
+    from scoring.model.explainer import TreeShapExplainer
+    from scoring.model.scorer import CreditModel
 
     warnings.filterwarnings("ignore", message="LightGBM binary classifier with TreeExplainer")
     model = CreditModel.from_store(ws.model_tag)

@@ -29,8 +29,8 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.baseline.pandas_features import bureau_pandas, installments_pandas
-from training.columns import frame_to_columns
-from training.features import (
+from scoring.columns import frame_to_columns
+from scoring.features import (
     FEATURE_NAMES,
     build_batch,
     build_features,
@@ -38,10 +38,10 @@ from training.features import (
     bureau,
     installments,
 )
-from training.features.aggregate import KeyIndex
-from training.features.labels import safe_name
-from training.schema import TABLES
-from training.schema.core import Table
+from scoring.features.aggregate import KeyIndex
+from scoring.features.labels import safe_name
+from scoring.schema import TABLES
+from scoring.schema.core import Table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 # Rows per client (bureau_balance: per bureau credit) in the Kaggle files.

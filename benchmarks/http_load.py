@@ -72,7 +72,7 @@ from benchmarks.loadgen.workers import (  # noqa: E402
     wait_until_accepting,
     worker_processes,
 )
-from tests.serving import free_port, start_service, stop, wait_ready  # noqa: E402
+from devtools.servers import free_port, start_service, stop, wait_ready  # noqa: E402
 
 BASELINES = {"baseline": "pandas", "baseline_numpy": "numpy"}  # system -> BASELINE_FEATURES
 SINGLE = ("predict", "explain")

@@ -138,9 +138,9 @@ def _is_usual_sklearn(record: dict[str, Any]) -> bool:
 def feature_rows(ws: Workspace, count: int, seed: int = 0) -> np.ndarray:
     """``count`` real feature rows at model precision: every application of the workspace
     (test, then train), shuffled, repeated if there are fewer."""
+    from scoring.features import build_batch
+    from scoring.model.contract import as_model_input
     from training.data import load_dataset
-    from training.features import build_batch
-    from training.model.fit import as_model_input
 
     frames = load_dataset(ws.data)
     blocks = [
@@ -202,8 +202,8 @@ def run(quick: bool) -> dict[str, Any]:
     import lightgbm as lgb
 
     from benchmarks.baseline.model import prepare, store_path
-    from training.features import FEATURE_NAMES
-    from training.model.scorer import CreditModel
+    from scoring.features import FEATURE_NAMES
+    from scoring.model.scorer import CreditModel
 
     model = CreditModel.from_store(ws.model_tag)
     booster = lgb.Booster(model_file=str(store_path(ws) / "model.txt"))
@@ -237,7 +237,7 @@ def _agreement(values: np.ndarray, model: Any, booster: Any, classifier: Any) ->
     """Largest |Δp| of the native and sklearn calls against ONNX; raises if not comparable."""
     import pandas as pd
 
-    from training.features import FEATURE_NAMES
+    from scoring.features import FEATURE_NAMES
 
     reference = model.predict_proba(values)
     frame = pd.DataFrame(values, columns=list(FEATURE_NAMES))
@@ -264,8 +264,8 @@ def _candidates(
     import pandas as pd
 
     from benchmarks.baseline.model import store_path
-    from training.features import FEATURE_NAMES
-    from training.model.onnx_export import INPUT_NAME, PROBABILITIES
+    from scoring.features import FEATURE_NAMES
+    from scoring.model.contract import INPUT_NAME, PROBABILITIES
 
     columns = list(FEATURE_NAMES)
     frames = [pd.DataFrame(x, columns=columns) for x in inputs]
@@ -303,7 +303,7 @@ def _candidates(
 
 
 def _served_options(session: Any) -> dict[str, Any]:
-    """The options :func:`training.model.scorer._session` gave the served session."""
+    """The options :func:`scoring.model.scorer._session` gave the served session."""
     options = session.get_session_options()
     return {
         "threads": options.intra_op_num_threads,

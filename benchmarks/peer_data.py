@@ -35,7 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.serving import free_port, stop  # noqa: E402
+from devtools.servers import free_port, stop  # noqa: E402
 
 FEATURE, X, Y = "credit_income_ratio", "ext_source_2", "ext_source_3"
 FILTERS = ("gender", "age_band", "income_band")
@@ -69,8 +69,8 @@ def median_ms(call: Callable[[], object], repeats: int = REPEATS) -> float:
 
 
 def write(data: Path, path: Path, model: str | None) -> dict:
+    from scoring.model.scorer import CreditModel
     from training.data import load_dataset
-    from training.model.scorer import CreditModel
     from training.snapshot import write_snapshot
 
     start = time.perf_counter()

@@ -46,9 +46,9 @@ def timed(step: Callable[[Any], Any], inputs: list[Any], repeats: int) -> dict[s
 
 
 def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
-    from training.features import build_online
-    from training.serving import schemas
-    from training.serving.audit import digest
+    from scoring.features import build_online
+    from scoring.serving import schemas
+    from scoring.serving.audit import digest
 
     texts = [json.dumps(body) for body in bodies]
     requests = [schemas.ScoringRequest.model_validate(body) for body in bodies]
@@ -81,9 +81,9 @@ def main() -> None:
     args = parser.parse_args()
     space = workspace(args.quick)
     os.environ["BENTOML_HOME"] = str(space.bentoml_home)
-    from training.model.scorer import CreditModel
-    from training.serving.audit import AuditLog
-    from training.serving.engine import ScoringEngine
+    from scoring.model.scorer import CreditModel
+    from scoring.serving.audit import AuditLog
+    from scoring.serving.engine import ScoringEngine
 
     audit = AuditLog(f"sqlite:///{tempfile.mkdtemp(prefix='request-profile-')}/audit.sqlite")
     engine = ScoringEngine(CreditModel.from_store(space.model_tag), audit, None)

@@ -27,8 +27,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.serving import free_port, start_service, stop, wait_ready  # noqa: E402
-from training.serving.schemas import APPLICATION_EXAMPLE as APPLICATION  # noqa: E402
+from devtools.servers import free_port, start_service, stop, wait_ready  # noqa: E402
+from scoring.serving.schemas import APPLICATION_EXAMPLE as APPLICATION  # noqa: E402
 
 TOKEN = "benchmark-token"
 HEADERS = {"Authorization": f"Bearer {TOKEN}"}

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def session() -> pn.template.FastListTemplate:
         """Called for every browser session: each gets its own store."""
-        return create_app(api)
+        return create_app(api, str(settings.snapshot_path))
 
     pn.serve(
         session,

@@ -101,9 +101,9 @@ class App(Viewer):
         )
 
 
-def create_app(api: CreditApi) -> pn.template.FastListTemplate:
+def create_app(api: CreditApi, snapshot_path: str) -> pn.template.FastListTemplate:
     """One session: its own store, the model described up front, the URL followed."""
-    store = DashboardStore(api=api)
+    store = DashboardStore(api=api, snapshot_path=snapshot_path)
     store.load_model_info()
     app = App(store=store)
     app.sync_url()

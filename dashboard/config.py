@@ -1,5 +1,8 @@
 """Settings of the advisor dashboard, read from the environment (no side effects on import).
 
+A variable set in the environment wins over the git-ignored ``.env`` of the working
+directory, which ``make demo`` writes with the API token.
+
 | variable | default | meaning |
 |---|---|---|
 | ``CREDIT_API_URL`` | ``http://localhost:3000`` | the scoring API the dashboard calls |
@@ -8,6 +11,7 @@
 | ``DASHBOARD_PORT`` | ``5006`` | port of the dashboard |
 | ``DASHBOARD_USER`` / ``DASHBOARD_PASSWORD`` | generated | the advisors' login |
 | ``DASHBOARD_COOKIE_SECRET`` | generated | signs the login cookie (set: logins survive restarts) |
+| ``CREDIT_SNAPSHOT_PATH`` | ``data/portfolio_snapshot.parquet`` | the peer views' snapshot |
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
 
 API_URL_ENV = "CREDIT_API_URL"
 API_TOKEN_ENV = "CREDIT_API_TOKEN"
@@ -23,11 +30,14 @@ PORT_ENV = "DASHBOARD_PORT"
 USER_ENV = "DASHBOARD_USER"
 PASSWORD_ENV = "DASHBOARD_PASSWORD"
 COOKIE_SECRET_ENV = "DASHBOARD_COOKIE_SECRET"
+SNAPSHOT_PATH_ENV = "CREDIT_SNAPSHOT_PATH"
 
 DEFAULT_API_URL = "http://localhost:3000"
 DEFAULT_API_TIMEOUT = 30.0  # a 40-amount batch with a long history takes well under a second
 DEFAULT_PORT = 5006
 DEFAULT_USER = "advisor"
+# Where `python -m training snapshot` writes it by default, in a checkout.
+DEFAULT_SNAPSHOT_PATH = Path(__file__).resolve().parents[1] / "data" / "portfolio_snapshot.parquet"
 
 
 @dataclass(frozen=True)
@@ -41,11 +51,17 @@ class Settings:
     user: str = ""
     password: str = ""
     cookie_secret: str = ""
+    snapshot_path: Path = DEFAULT_SNAPSHOT_PATH
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """The settings of ``environ`` (default: the process environment)."""
-    env = os.environ if environ is None else environ
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> Settings:
+    """The settings of ``environ`` (default: the process environment over ``./.env``)."""
+    if environ is None:
+        dotenv = dotenv_values(env_file or Path(".env"))
+        environ = {**{k: v for k, v in dotenv.items() if v is not None}, **os.environ}
+    env = environ
     return Settings(
         api_url=env.get(API_URL_ENV, DEFAULT_API_URL).rstrip("/"),
         api_token=env.get(API_TOKEN_ENV, ""),
@@ -54,4 +70,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         user=env.get(USER_ENV, ""),
         password=env.get(PASSWORD_ENV, ""),
         cookie_secret=env.get(COOKIE_SECRET_ENV, ""),
+        snapshot_path=Path(env.get(SNAPSHOT_PATH_ENV, DEFAULT_SNAPSHOT_PATH)),
     )

@@ -1,6 +1,6 @@
 """Human units: the values the advisor reads to the client, in English or French.
 
-Column labels come from :mod:`training.schema` (one source of truth, English and French);
+Column labels come from :mod:`scoring.schema` (one source of truth, English and French);
 the API labels model features itself. This module only turns raw values into words the
 client understands: days into years, amounts with separators, probabilities into
 percentages, and a decision into a sentence; the phrases are in :mod:`dashboard.wording`.
@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from dashboard.wording import Language, word
-from training.schema import APPLICATION_TRAIN
-from training.schema.common import SENTINEL_DAYS
+from scoring.schema import APPLICATION_TRAIN
+from scoring.schema.common import SENTINEL_DAYS
 
 DAYS_PER_YEAR = 365.25
 DAYS_PER_MONTH = DAYS_PER_YEAR / 12

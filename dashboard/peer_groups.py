@@ -14,9 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
-from training.snapshot import describe
+from scoring.descriptors import describe
 
 MODES = ("all", "similar", "neighbours", "outcome", "decision")
 FILTERS = (
@@ -107,15 +106,26 @@ def neighbour_mask(
     centre = matrix.mean(axis=0)
     own = _own_rows(snapshot, client)
     wanted = min(k + int(own.any()), len(snapshot))
-    search = NearestNeighbors(n_neighbors=wanted, algorithm="brute")
-    search.fit((matrix - centre) / scale)
-    rows = search.kneighbors((point - centre) / scale, return_distance=False)[0]
+    rows = _nearest((matrix - centre) / scale, (point[0] - centre) / scale, wanted)
     mask = np.zeros(len(snapshot), dtype=bool)
     mask[rows] = True
     mask &= ~own
     if mask.sum() > k:  # the client was not among the nearest: drop the farthest
         mask[rows[-1]] = False
     return mask
+
+
+def _nearest(matrix: np.ndarray, point: np.ndarray, count: int) -> np.ndarray:
+    """Rows of the ``count`` points nearest to ``point``, nearest first (ties by row).
+
+    One query against one matrix is a distance and a partial sort; numpy does it without
+    loading scikit-learn (seconds of start-up and ~100 MB) into the dashboard's process.
+    """
+    distances = np.einsum("ij,ij->i", matrix - point, matrix - point)
+    if count >= len(distances):
+        return np.argsort(distances, kind="stable")
+    candidates = np.argpartition(distances, count - 1)[:count]
+    return candidates[np.lexsort((candidates, distances[candidates]))]
 
 
 def reference_groups(
@@ -170,7 +180,7 @@ def client_row(
 
     The snapshot row is used when it holds the score being shown; an application changed
     since (a what-if) or unknown to the portfolio is described from the API's answer,
-    with the same :func:`training.snapshot.describe`, so both compare alike.
+    with the same :func:`scoring.descriptors.describe`, so both compare alike.
     """
     probability = None if explanation is None else explanation.get("probability")
     if client_id is not None:

@@ -2,7 +2,7 @@
 
 Kept beside :mod:`dashboard.wording` in the same shape (one dict per language, the same
 keys in both) so the two can be merged or reviewed together; snapshot column labels come
-from :mod:`training.snapshot`, feature labels from the feature catalogue.
+from :mod:`scoring.descriptors`, feature labels from the feature catalogue.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 from dashboard.formatting import amount, feature_value, number, percent
 from dashboard.peer_groups import Rank
 from dashboard.wording import Language, word
-from training.features import FEATURES
-from training.snapshot import DESCRIPTOR_BY_NAME
+from scoring.descriptors import DESCRIPTOR_BY_NAME
+from scoring.features import FEATURES
 
 PEER_WORDS: dict[Language, dict[str, str]] = {
     "en": {

@@ -28,7 +28,7 @@ from dashboard.peer_plots import distribution, score_map
 from dashboard.peer_wording import group_name, peer_word, rank_text, value_text
 from dashboard.snapshot import SnapshotMissing, load_snapshot
 from dashboard.store import DashboardStore
-from training.snapshot import label
+from scoring.descriptors import label
 
 NOT_FEATURES = ("SK_ID_CURR", "TARGET")
 CONTROLS_WIDTH = 300
@@ -70,7 +70,7 @@ class PeersView(Viewer):
         super().__init__(**params)
         if self.store.snapshot is None:
             try:
-                self.store.snapshot = load_snapshot()
+                self.store.snapshot = load_snapshot(self.store.snapshot_path)
             except SnapshotMissing as error:
                 self.problem = str(error)
 

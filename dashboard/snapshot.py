@@ -9,32 +9,26 @@ up without a restart. Sessions must treat the frame as read-only.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import panel as pn
 
-from training import config
+from dashboard.config import SNAPSHOT_PATH_ENV
 
 
 class SnapshotMissing(FileNotFoundError):
     """No snapshot where the dashboard looks for one; the message says how to make it."""
 
 
-def snapshot_path() -> Path:
-    """``$CREDIT_SNAPSHOT_PATH``, or ``data/portfolio_snapshot.parquet``."""
-    return Path(os.environ.get(config.SNAPSHOT_PATH_ENV, config.DEFAULT_SNAPSHOT_PATH))
-
-
-def load_snapshot(path: str | Path | None = None) -> pd.DataFrame:
-    """The snapshot at ``path`` (default :func:`snapshot_path`), from the cache when unchanged."""
-    path = Path(path) if path is not None else snapshot_path()
+def load_snapshot(path: str | Path) -> pd.DataFrame:
+    """The snapshot at ``path`` (``CREDIT_SNAPSHOT_PATH``), from the cache when unchanged."""
+    path = Path(path)
     if not path.is_file():
         raise SnapshotMissing(
             f"No portfolio snapshot at {path}: the peer comparisons need one. Run make snapshot "
             f"(python -m training snapshot --data DIR --out {path}), or point "
-            f"{config.SNAPSHOT_PATH_ENV} at an existing file."
+            f"{SNAPSHOT_PATH_ENV} at an existing file."
         )
     return _read(str(path.resolve()), path.stat().st_mtime_ns)
 

@@ -14,6 +14,7 @@ import panel as pn
 import param
 
 from dashboard.api import ApiError, CreditApi
+from dashboard.config import DEFAULT_SNAPSHOT_PATH
 from dashboard.wording import LANGUAGES
 
 MAX_RECENT = 8
@@ -48,6 +49,9 @@ class DashboardStore(param.Parameterized):
         default={}, doc="POST /explain of the client, in the current language."
     )
     model_info = param.Dict(default={}, doc="GET /model: tag, threshold, features and card.")
+    snapshot_path = param.String(
+        default=str(DEFAULT_SNAPSHOT_PATH), constant=True, doc="Where the snapshot is read."
+    )
     snapshot = param.DataFrame(
         default=None,
         allow_None=True,

@@ -27,7 +27,7 @@ from dashboard.scenario import (
 from dashboard.status import notice
 from dashboard.store import DashboardStore
 from dashboard.wording import word
-from training.schema.common import MAX_AMOUNT
+from scoring.schema.common import MAX_AMOUNT
 
 
 def _amount(doc: str) -> param.Number:

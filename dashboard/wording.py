@@ -1,6 +1,6 @@
 """Every sentence of the dashboard, in English and French, in one place.
 
-Column and feature labels are not here: they come from :mod:`training.schema` and the API.
+Column and feature labels are not here: they come from :mod:`scoring.schema` and the API.
 Keeping the phrases together lets a translator review them at once and a test check that
 both languages have the same keys and placeholders.
 """

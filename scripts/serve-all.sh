@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${PORT:-3000}
-set -a; . ./.env; set +a
 export CREDIT_API_URL=${CREDIT_API_URL:-http://localhost:$PORT}
+# The service and the dashboard read .env themselves; a variable set here wins over it.
+token=$(.venv/bin/python -c 'from scoring.settings import load_settings; print(load_settings().api_token.get_secret_value())')
 
 setsid .venv/bin/bentoml serve service:CreditScoring --port "$PORT" > data/api.log 2>&1 &
 api=$!
@@ -20,5 +21,5 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 curl -fsS "$CREDIT_API_URL/readyz" >/dev/null || { echo "The API is not ready; see data/api.log" >&2; exit 1; }
-echo "API ready — token for client systems: $CREDIT_API_TOKEN"
+echo "API ready — token for client systems: $token"
 .venv/bin/python -m dashboard

@@ -23,19 +23,20 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from tests.serving import TOKEN, free_port, start_service, stop, wait_ready  # noqa: E402
+from devtools.servers import free_port, start_service, stop, wait_ready  # noqa: E402
+from scoring.features import FeatureMatrix, build_batch  # noqa: E402
+from scoring.model.scorer import CreditModel  # noqa: E402
+from scoring.schema import APPLICATION_TRAIN  # noqa: E402
+from tests.support.serving import TOKEN  # noqa: E402
 from training import config  # noqa: E402
 from training.data import load_table  # noqa: E402
-from training.features import FeatureMatrix, build_batch  # noqa: E402
 from training.model.pipeline import (  # noqa: E402
     TrainedModel,
     TrainingConfig,
     save_model,
     train_model,
 )
-from training.model.scorer import CreditModel  # noqa: E402
-from training.schema import APPLICATION_TRAIN  # noqa: E402
-from training.serving.portfolio import write_portfolio  # noqa: E402
+from training.portfolio import write_portfolio  # noqa: E402
 from training.synth import generate_dataset  # noqa: E402
 
 REALISTIC_CLIENTS = 20_000
@@ -86,7 +87,6 @@ def trained_model(model_dataset: dict[str, pd.DataFrame]) -> Iterator[TrainedMod
     """The verified model of the full dataset (parity and additivity already checked)."""
     model = train_model(model_dataset, TRAINING)
     yield model
-    shutil.rmtree(model.artefacts.card_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -140,10 +140,10 @@ def service_env(
     portfolio = f"sqlite:///{directory / 'portfolio.sqlite'}"
     write_portfolio(model_dataset, portfolio)
     return {
-        config.MODEL_TAG_ENV: model_tag,
-        config.API_TOKEN_ENV: TOKEN,
-        config.AUDIT_DB_URL_ENV: f"sqlite:///{directory / 'audit.sqlite'}",
-        config.PORTFOLIO_DB_URL_ENV: portfolio,
+        "CREDIT_MODEL_TAG": model_tag,
+        "CREDIT_API_TOKEN": TOKEN,
+        "CREDIT_AUDIT_DB_URL": f"sqlite:///{directory / 'audit.sqlite'}",
+        "CREDIT_PORTFOLIO_DB_URL": portfolio,
     }
 
 

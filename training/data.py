@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 from rich.console import Console
 from rich.progress import Progress
 
-from training.schema import TABLES
-from training.schema.core import Table
+from scoring.schema import TABLES
+from scoring.schema.core import Table
 from training.validation import Problem, SchemaError, check_references, validate_frame
 
 logger = logging.getLogger(__name__)

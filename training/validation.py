@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from training.schema import TABLES
-from training.schema.core import Column, Table
+from scoring.schema import TABLES
+from scoring.schema.core import Column, Table
 
 logger = logging.getLogger(__name__)
 

@@ -12,11 +12,11 @@ The habits of public implementations, kept deliberately:
 - no authentication, no input validation beyond what the feature code needs, no audit log.
 
 ``BASELINE_FEATURES=numpy`` swaps the pandas features for the project's own engine
-(:func:`training.features.build_online`, and one ``build_features`` call per batch) and
+(:func:`scoring.features.build_online`, and one ``build_features`` call per batch) and
 keeps every other habit: the benchmark's "baseline, numpy features" system, which shows how
 much of the gap comes from the features and how much from the rest. Both give the same
 feature values, hence the same probabilities as our service. Bodies and response fields
-match ours (:mod:`training.serving.schemas`, :mod:`training.serving.responses`).
+match ours (:mod:`scoring.serving.schemas`, :mod:`scoring.serving.responses`).
 
 Run: ``BASELINE_MODEL_PATH=... python -m gunicorn -w 2 benchmarks.baseline.app:app`` (the
 pickle and its ``.json`` sidecar, with the workspace model's threshold, come from
@@ -44,11 +44,11 @@ from benchmarks.baseline.pandas_features import (
     online_features_pandas,
     records_frame,
 )
-from training.columns import records_to_columns
-from training.features import FEATURE_NAMES, FEATURES, build_features, build_online
-from training.model.fit import as_model_input
-from training.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
-from training.serving.reasons import explain_reasons
+from scoring.columns import records_to_columns
+from scoring.features import FEATURE_NAMES, FEATURES, build_features, build_online
+from scoring.model.contract import as_model_input
+from scoring.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
+from scoring.serving.reasons import explain_reasons
 
 CLIENT_KEY = "SK_ID_CURR"
 LINKED = tuple(name for name in HISTORY_NAMES if CLIENT_KEY in TABLES[name])

@@ -20,9 +20,9 @@ from lightgbm import LGBMClassifier
 from sklearn.model_selection import train_test_split
 
 from benchmarks.common import SEED, Workspace
+from scoring.features import FEATURE_NAMES, build_batch
+from scoring.model.contract import as_model_input
 from training.data import load_dataset
-from training.features import FEATURE_NAMES, build_batch
-from training.model.fit import as_model_input
 from training.model.pipeline import TrainingConfig
 
 CARD_FILE = "model_card.json"

@@ -3,12 +3,12 @@
 Public implementations of this product follow the Kaggle kernel: per table, derived
 columns, ``pd.get_dummies`` for categoricals, ``groupby("SK_ID_CURR").agg({...})`` and a
 join onto the applications. This module is that habit, for the baseline app and the
-benchmarks, not for the product (whose engine is :mod:`training.features`). It computes the
+benchmarks, not for the product (whose engine is :mod:`scoring.features`). It computes the
 very same features: the reductions, shares and prefixes come from the numpy engine's own
 declarations (each table module's ``AggSpec``, ``application``'s lists), and every block is
 checked against the engine's feature names, so the two cannot drift apart.
 
-Missing data follows :mod:`training.features.pipeline`: a client without rows in a provided
+Missing data follows :mod:`scoring.features.pipeline`: a client without rows in a provided
 table gets NaN except ``<PREFIX>COUNT`` = 0; a table not provided gives NaN throughout.
 """
 
@@ -21,14 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.features import FEATURE_NAMES, FEATURES, balances, bureau, installments, previous
-from training.features import application as app_spec
-from training.features.labels import safe_name
-from training.features.pipeline import BLOCKS
-from training.features.spec import AggSpec
-from training.schema import APPLICATION_TEST, BUREAU_BALANCE, HISTORY_NAMES, TABLES
-from training.schema.common import SENTINEL_DAYS
-from training.schema.core import Table
+from scoring.features import FEATURE_NAMES, FEATURES, balances, bureau, installments, previous
+from scoring.features import application as app_spec
+from scoring.features.labels import safe_name
+from scoring.features.pipeline import BLOCKS
+from scoring.features.spec import AggSpec
+from scoring.schema import APPLICATION_TEST, BUREAU_BALANCE, HISTORY_NAMES, TABLES
+from scoring.schema.common import SENTINEL_DAYS
+from scoring.schema.core import Table
 
 CLIENT_KEY = "SK_ID_CURR"
 Frames = Mapping[str, pd.DataFrame]

@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
+from scoring.schema import APPLICATION_TEST, HISTORY_NAMES
+from scoring.serving.schemas import ApplicationInput
 from training.data import find_table_file, load_dataset, load_table
-from training.schema import APPLICATION_TEST, HISTORY_NAMES
-from training.serving.schemas import ApplicationInput
 
 Body = dict[str, Any]
 CLIENT_KEY = "SK_ID_CURR"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.features.aggregate import AGGREGATIONS, Grouping, KeyIndex
+from scoring.features.aggregate import AGGREGATIONS, Grouping, KeyIndex
 
 PANDAS_NAME = {"size": "size", "nunique": "nunique"}
 

@@ -9,8 +9,8 @@ import bentoml
 import pytest
 from pydantic import ValidationError
 
-from training.serving import responses, schemas
-from training.serving.auth import PUBLIC_PATHS
+from scoring.serving import openapi, responses, schemas
+from scoring.serving.auth import PUBLIC_PATHS
 
 SECRET_INCOME = "987654.321x"
 SECRET_ID = 987_654_321
@@ -32,7 +32,7 @@ class Probe:
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return responses.openapi_document(Probe.openapi_spec.asdict(), ERRORS, PUBLIC_PATHS)
+    return openapi.openapi_document(Probe.openapi_spec.asdict(), ERRORS, PUBLIC_PATHS)
 
 
 def _model(document: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def test_each_error_status_is_documented_with_its_real_body(
     for code in documented:
         body = operation["responses"][code]["content"]["application/json"]["schema"]
         assert body == {"$ref": "#/components/schemas/ErrorResponse"}
-        assert operation["responses"][code]["description"] == responses.ERRORS[int(code)]
+        assert operation["responses"][code]["description"] == openapi.ERRORS[int(code)]
     error = document["components"]["schemas"]["ErrorResponse"]
     assert error["required"] == ["error"]
     assert {"type": "null"} in error["properties"]["detail"]["anyOf"]

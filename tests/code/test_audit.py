@@ -29,17 +29,16 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from training.cli import app
-from training.serving import audit
-from training.serving.audit import (
+from scoring.serving import audit
+from scoring.serving.audit import (
     READINESS_TIMEOUT_SECONDS,
-    URL_ENV,
     AuditLog,
     AuditUnavailable,
     DecisionRecord,
     input_hash,
     timestamp,
 )
+from training.cli import app
 
 WRITERS, INSERTS_PER_WRITER = 4, 250
 SLACK_SECONDS = 1.0  # the machine may be busy: timing bounds are loose, never tight
@@ -233,11 +232,6 @@ def test_password_is_masked_in_messages() -> None:
     assert "s3cret-pw" not in in_query.safe_url
 
 
-def test_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
-    monkeypatch.setenv(URL_ENV, sqlite_url)
-    assert AuditLog().url == sqlite_url
-
-
 def _write_many(log: AuditLog, writer: int) -> None:
     for i in range(INSERTS_PER_WRITER):
         log.record([_decision(request_id=f"w{writer}-{i}", client_id=writer)])
@@ -368,7 +362,7 @@ def test_the_purge_command_reads_the_service_url(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
     AuditLog(sqlite_url).record([_decision()])
-    monkeypatch.setenv(URL_ENV, sqlite_url)
+    monkeypatch.setenv("CREDIT_AUDIT_DB_URL", sqlite_url)
     code, output = _purge_command("--client-id", "100002", "--dry-run")
     assert code == 0 and "Would delete 1 decisions" in output and sqlite_url in output, output
 

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.columns import records_to_columns
-from training.features import FEATURE_NAMES, FEATURES, build_features, build_online
-from training.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
+from scoring.columns import records_to_columns
+from scoring.features import FEATURE_NAMES, FEATURES, build_features, build_online
+from scoring.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
 
 Records = Sequence[Mapping[str, Any]]
 

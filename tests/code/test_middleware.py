@@ -10,12 +10,9 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from training.serving.middleware import (
-    DEFAULT_MAX_BODY_BYTES,
-    MAX_BODY_BYTES_ENV,
+from scoring.serving.middleware import (
     BodySizeLimit,
     JsonBodiesOnly,
-    max_body_bytes,
 )
 
 LIMIT = 100
@@ -129,19 +126,3 @@ def test_only_posts_are_checked() -> None:
     for middleware, options in ((JsonBodiesOnly, {}), (BodySizeLimit, {"limit": LIMIT})):
         outcome = run(middleware, [b"x" * 10], headers, method="GET", **options)
         assert outcome.status == 200
-
-
-def test_the_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MAX_BODY_BYTES_ENV, raising=False)
-    assert max_body_bytes() == DEFAULT_MAX_BODY_BYTES
-    monkeypatch.setenv(MAX_BODY_BYTES_ENV, "1000")
-    assert max_body_bytes() == 1000 and BodySizeLimit(None).limit == 1000
-
-
-@pytest.mark.parametrize("raw", ["0", "-5", "64MB", "1e6", "1.5"])
-def test_a_bad_limit_is_a_configuration_error_naming_the_variable(
-    monkeypatch: pytest.MonkeyPatch, raw: str
-) -> None:
-    monkeypatch.setenv(MAX_BODY_BYTES_ENV, raw)
-    with pytest.raises(ValueError, match=f"{MAX_BODY_BYTES_ENV} must be a positive whole"):
-        max_body_bytes()

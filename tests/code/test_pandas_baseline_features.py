@@ -14,9 +14,9 @@ import pytest
 from benchmarks.baseline import pandas_features
 from benchmarks.baseline.pandas_features import build_features_pandas, online_features_pandas
 from benchmarks.loadgen.payloads import history_bodies
-from training.features import FEATURE_NAMES, build_batch, build_online
-from training.schema import HISTORY_NAMES
-from training.serving.schemas import ApplicationInput
+from scoring.features import FEATURE_NAMES, build_batch, build_online
+from scoring.schema import HISTORY_NAMES
+from scoring.serving.schemas import ApplicationInput
 from training.synth import generate_dataset
 
 WITHOUT_HISTORY = 30  # the first clients of application_train lose every history row

@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from training.features import FEATURE_NAMES, FEATURES
-from training.serving.reasons import explain_reasons
-from training.serving.responses import Reason, Reasons
+from scoring.features import FEATURE_NAMES, FEATURES
+from scoring.serving.reasons import explain_reasons
+from scoring.serving.responses import Reason, Reasons
 
 INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 SCORE_REFERENCE = {"features": {"EXT_SOURCE_3": {"percentiles": np.linspace(0, 1, 101).tolist()}}}

@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from training.features import build_online
-from training.schema import APPLICATION_TEST, HISTORY, HISTORY_NAMES
-from training.schema.core import Column, Table
-from training.serving import responses
-from training.serving.schemas import (
+from scoring.features import build_online
+from scoring.schema import APPLICATION_TEST, HISTORY, HISTORY_NAMES
+from scoring.schema.core import Column, Table
+from scoring.serving import responses
+from scoring.serving.schemas import (
     ANONYMOUS_ID,
     APPLICATION_EXAMPLE,
     HISTORY_EXAMPLE,

@@ -10,10 +10,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from training.features import FEATURE_NAMES
-from training.model import store
-from training.model.scorer import CreditModel, ModelLoadError, read_parity_sample
-from training.serving.runtime import load_engine
+from scoring.features import FEATURE_NAMES
+from scoring.model import store
+from scoring.model.scorer import CreditModel, ModelLoadError, read_parity_sample
+from scoring.serving.runtime import load_engine
+from scoring.settings import load_settings
 
 TAG = "credit_scoring:abc123"
 ROWS = 4
@@ -106,6 +107,7 @@ def test_the_service_reports_a_damaged_sample_as_not_ready(
     stored = SimpleNamespace(
         path=entry, tag=credit_model.tag, info=SimpleNamespace(metadata=credit_model.metadata)
     )
-    engine, reason = load_engine(SimpleNamespace(stored=stored, tag=credit_model.tag))
+    settings = load_settings(audit_db_url=f"sqlite:///{tmp_path / 'audit.sqlite'}")
+    engine, reason = load_engine(SimpleNamespace(stored=stored, tag=credit_model.tag), settings)
     assert engine is None
     assert "parity_sample.npz is missing or unreadable" in reason and "pickle" not in reason

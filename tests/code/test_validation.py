@@ -13,10 +13,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from training.columns import frame_to_columns
+from scoring.columns import frame_to_columns
+from scoring.schema import TABLES
+from scoring.schema.core import Column, Table
 from training.data import load_dataset, load_table, write_dataset
-from training.schema import TABLES
-from training.schema.core import Column, Table
 from training.validation import SchemaError, check_references, validate_frame
 
 ROWS = 6

@@ -17,8 +17,8 @@ from starlette.testclient import TestClient
 
 from dashboard.api import CreditApi
 from dashboard.store import fetch_model_info
-from tests.serving import TOKEN, LiveService, Sent, free_port
-from training import config
+from devtools.servers import free_port
+from tests.support.serving import TOKEN, LiveService, Sent
 
 
 @pytest.fixture(autouse=True)
@@ -100,7 +100,7 @@ def unreachable() -> CreditApi:
 def audit_locked(service_env: dict[str, str]):
     """Hold the audit database's write lock: decisions wait out the busy timeout (5 s),
     then the service answers 503 rather than give a decision it cannot record."""
-    path = service_env[config.AUDIT_DB_URL_ENV].removeprefix("sqlite:///")
+    path = service_env["CREDIT_AUDIT_DB_URL"].removeprefix("sqlite:///")
 
     @contextmanager
     def locked() -> Iterator[None]:

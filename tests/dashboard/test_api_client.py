@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from dashboard.api import ApiError, CreditApi
-from tests.serving import TOKEN, LiveService, Sent
-from training.model.scorer import CreditModel
+from scoring.model.scorer import CreditModel
+from tests.support.serving import TOKEN, LiveService, Sent
 
 pytestmark = pytest.mark.slow
 

@@ -20,7 +20,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard.formatting import percent
-from tests.serving import AUTH, TOKEN, free_port, start_dashboard, stop, wait_ready
+from devtools.servers import free_port, start_dashboard, stop, wait_ready
+from tests.support.serving import AUTH, TOKEN
 from training.snapshot import write_snapshot
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ from dashboard.peer_groups import (
 from dashboard.peer_wording import PEER_WORDS, rank_text, value_text
 from dashboard.peers import PeersView, numeric_columns
 from dashboard.store import DashboardStore
-from training.snapshot import describe
+from scoring.descriptors import describe
 
 CLIENTS = 400
 
@@ -242,8 +242,7 @@ def test_view_asks_for_a_client_then_for_two_features(snapshot: pd.DataFrame) ->
 
 
 def test_missing_snapshot_says_how_to_make_one(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("CREDIT_SNAPSHOT_PATH", str(tmp_path / "absent.parquet"))
-    view = PeersView(store=DashboardStore())
+    view = PeersView(store=DashboardStore(snapshot_path=str(tmp_path / "absent.parquet")))
     assert "make snapshot" in view.problem
     assert view._distribution().alert_type == "warning"
     view.__panel__().get_root()
@@ -252,13 +251,12 @@ def test_missing_snapshot_says_how_to_make_one(tmp_path, monkeypatch) -> None:
 def test_snapshot_is_loaded_once_and_again_when_rewritten(snapshot, tmp_path, monkeypatch) -> None:
     path = tmp_path / "snapshot.parquet"
     snapshot.to_parquet(path)
-    monkeypatch.setenv("CREDIT_SNAPSHOT_PATH", str(path))
-    first = snapshot_module.load_snapshot()
-    assert snapshot_module.load_snapshot() is first
+    first = snapshot_module.load_snapshot(path)
+    assert snapshot_module.load_snapshot(path) is first
     assert first.attrs["top_features"] == snapshot.attrs["top_features"]
     snapshot.head(10).to_parquet(path)
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    assert len(snapshot_module.load_snapshot()) == 10
+    assert len(snapshot_module.load_snapshot(path)) == 10
 
 
 def test_the_snapshot_is_declared_for_the_peers_view() -> None:

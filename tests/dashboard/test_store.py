@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.api import CreditApi
 from dashboard.store import MAX_RECENT, DashboardStore
-from tests.serving import TOKEN, LiveService, Sent
+from tests.support.serving import TOKEN, LiveService, Sent
 
 pytestmark = pytest.mark.slow
 

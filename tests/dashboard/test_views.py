@@ -20,7 +20,7 @@ from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
 from dashboard.why import WhyView, factors_table, global_importance, strongest, waterfall_bars
 from tests.dashboard.helpers import rendered_text
-from tests.serving import TOKEN, LiveService
+from tests.support.serving import TOKEN, LiveService
 
 pytestmark = pytest.mark.slow
 
@@ -202,7 +202,7 @@ def test_show_with_an_empty_box_retries_the_linked_client(
 
 
 def test_the_app_builds_the_template_with_every_view(store: DashboardStore) -> None:
-    template = create_app(store.api)
+    template = create_app(store.api, store.snapshot_path)
     assert isinstance(template, pn.template.FastListTemplate)
     assert template.title == "Prêt à dépenser — advisor"
     app = App(store=store)

@@ -21,7 +21,7 @@ from dashboard.scenario import (
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
 from tests.dashboard.helpers import rendered_text
-from tests.serving import AUTH, TOKEN, LiveService, Sent
+from tests.support.serving import AUTH, TOKEN, LiveService, Sent
 
 pytestmark = pytest.mark.slow
 AMOUNTS = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"]

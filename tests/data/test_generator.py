@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.schema import TABLES
+from scoring.schema import TABLES
 from training.synth import application_model as am
 from training.synth import generate_dataset
 from training.synth import history_model as hm

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.features import FEATURE_NAMES, FEATURES, build_batch, build_online
-from training.schema import HISTORY_NAMES
+from scoring.features import FEATURE_NAMES, FEATURES, build_batch, build_online
+from scoring.schema import HISTORY_NAMES
 from training.synth import generate_dataset
 
 N_CLIENTS = 300

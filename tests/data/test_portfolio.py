@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.features import build_batch, build_online
-from training.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
-from training.serving.portfolio import APPLICATIONS, Portfolio, write_portfolio
+from scoring.features import build_batch, build_online
+from scoring.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
+from scoring.serving.portfolio import APPLICATIONS, Portfolio
+from training.portfolio import write_portfolio
 from training.synth import generate_dataset
 
 N_CLIENTS = 2_000

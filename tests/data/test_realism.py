@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.schema import TABLES
+from scoring.schema import TABLES
 from training.synth import calibrate
 from training.synth.marginals import Marginal
 from training.synth.realism import compare_dataset, failures

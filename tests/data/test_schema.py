@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from training.schema import APPLICATION_TEST, APPLICATION_TRAIN, TABLES, Table
-from training.schema.core import Unit
+from scoring.schema import APPLICATION_TEST, APPLICATION_TRAIN, TABLES, Table
+from scoring.schema.core import Unit
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2].parent / "shared/data/home-credit-sample"
 ALL_TABLES = list(TABLES.values())

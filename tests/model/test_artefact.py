@@ -2,13 +2,12 @@
 
 Parity (LightGBM vs ONNX) and additivity (TreeSHAP vs served log-odds) must fail loudly
 on a wrong graph or a wrong explainer, and pass on the real one. The store entry must
-score, decide and explain exactly like the model built in memory, survive an explainer
-pickle that no longer loads, and refuse a missing, corrupted or drifting entry.
+score, decide and explain exactly like the model built in memory, refuse a damaged
+model text, and refuse a missing, corrupted or drifting entry.
 """
 
 from __future__ import annotations
 
-import pickle
 import shutil
 from pathlib import Path
 
@@ -20,26 +19,25 @@ import onnxruntime as ort
 import pytest
 from onnx import numpy_helper
 
-from training.features import FEATURE_NAMES, build_batch
-from training.model import store
-from training.model.explainer import (
+from scoring.features import FEATURE_NAMES, build_batch
+from scoring.model import store
+from scoring.model.contract import INPUT_NAME, PROBABILITIES, as_model_input
+from scoring.model.explainer import (
     ADDITIVITY_TOLERANCE,
     AdditivityError,
     TreeShapExplainer,
     check_additivity,
     logit,
 )
-from training.model.fit import as_model_input, fit_final
+from scoring.model.scorer import SELF_CHECK_TOLERANCE, CreditModel, ModelLoadError
+from training.model.fit import fit_final
 from training.model.onnx_export import (
-    INPUT_NAME,
     PARITY_TOLERANCE,
-    PROBABILITIES,
     ParityError,
     align_to_float32,
     check_parity,
     to_onnx,
 )
-from training.model.scorer import SELF_CHECK_TOLERANCE, CreditModel, ModelLoadError
 
 pytestmark = pytest.mark.slow
 
@@ -124,7 +122,8 @@ def test_the_trained_artefact_passes_parity_and_additivity(trained_model, served
     assert 0 <= card["additivity"]["max_abs_error"] <= 1e-5
     served = _predict(trained_model.artefacts.onnx_model, rows)
     assert check_parity(served_booster.predict(rows), served) <= 1e-5
-    assert check_additivity(trained_model.artefacts.explainer.explain(rows), served) <= 1e-5
+    explainer = TreeShapExplainer(trained_model.artefacts.model_text)
+    assert check_additivity(explainer.explain(rows), served) <= 1e-5
 
 
 def test_store_entry_scores_and_decides_like_the_in_memory_model(credit_model, trained_model, rows):
@@ -169,7 +168,6 @@ def test_store_entry_carries_metadata_labels_and_files(
     for name in (
         store.ONNX_FILE,
         store.TEXT_FILE,
-        store.EXPLAINER_FILE,
         store.FEATURES_FILE,
         store.REFERENCE_FILE,
         store.CARD_FILE,
@@ -182,24 +180,16 @@ def test_store_entry_carries_metadata_labels_and_files(
     assert any(models_dir.rglob(store.CARD_FILE)), "save_model copies the card to models_dir"
 
 
-@pytest.mark.parametrize("damage", ["garbage bytes", "another object", "file missing"])
-def test_an_explainer_that_will_not_unpickle_is_rebuilt_from_the_model_text(
-    credit_model, entry_copy, rows, damage
-):
-    """The fallback explainer gives the very same contributions as the pickled one."""
-    pickled = entry_copy / store.EXPLAINER_FILE
+@pytest.mark.parametrize("damage", ["garbage bytes", "file missing"])
+def test_a_damaged_model_text_is_refused_naming_the_entry(credit_model, entry_copy, damage):
+    """The explainer is built from model.txt: damaged, the entry does not load at all."""
+    text = entry_copy / store.TEXT_FILE
     if damage == "garbage bytes":
-        pickled.write_bytes(b"\x80\x05not a pickle at all" * 10)
-    elif damage == "another object":
-        pickled.write_bytes(pickle.dumps({"model_text": "?"}))
+        text.write_text("not a LightGBM model\n" * 10)
     else:
-        pickled.unlink()
-    rebuilt = store.load_explainer(entry_copy)
-    assert isinstance(rebuilt, TreeShapExplainer)
-    expected = credit_model.explain(rows[:100])
-    actual = CreditModel(entry_copy, credit_model.tag, credit_model.metadata).explain(rows[:100])
-    assert actual.base_value == expected.base_value
-    np.testing.assert_array_equal(actual.contributions, expected.contributions)
+        text.unlink()
+    with pytest.raises(ModelLoadError, match=f"model {credit_model.tag} at .* cannot be loaded"):
+        CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
 
 
 @pytest.mark.parametrize("tag", ["credit_scoring:nosuchversion", "no_such_model"])

@@ -7,7 +7,6 @@ records, as the API does) with the stored model.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,13 +18,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
 
+from scoring.features import build_batch, build_online
+from scoring.model.contract import INPUT_NAME, PROBABILITIES
+from scoring.model.scorer import GRANTED, REFUSED, CreditModel
+from scoring.schema import HISTORY_NAMES
 from training.cli import app
 from training.data import write_dataset
-from training.features import build_batch, build_online
-from training.model.onnx_export import INPUT_NAME, PROBABILITIES
 from training.model.pipeline import TrainedModel, train_model
-from training.model.scorer import GRANTED, REFUSED, CreditModel
-from training.schema import HISTORY_NAMES
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +136,6 @@ def application_only(model_dataset, training_config) -> Iterator[TrainedModel]:
     frames = {"application_train": model_dataset["application_train"]}
     model = train_model(frames, replace(training_config, folds=2))
     yield model
-    shutil.rmtree(model.artefacts.card_dir, ignore_errors=True)
 
 
 def test_a_model_trains_on_application_data_only(application_only, trained_model):

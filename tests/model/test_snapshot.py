@@ -13,25 +13,26 @@ import pytest
 from typer.testing import CliRunner
 
 from dashboard.peer_groups import client_row
+from scoring.descriptors import DESCRIPTORS
+from scoring.features import FEATURE_NAMES, build_online
+from scoring.schema import APPLICATION_TRAIN
+from scoring.schema.common import SENTINEL_DAYS
+from scoring.serving.portfolio import Portfolio
 from training.cli import app
 from training.data import write_dataset
-from training.features import FEATURE_NAMES, build_online
-from training.schema import APPLICATION_TRAIN
-from training.schema.common import SENTINEL_DAYS
-from training.serving.portfolio import Portfolio, write_portfolio
-from training.snapshot import DESCRIPTORS
+from training.portfolio import write_portfolio
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def snapshot(model_tag, model_dataset, tmp_path_factory) -> pd.DataFrame:
-    """The snapshot as `python -m training snapshot` writes it where the dashboard looks."""
+    """The snapshot as `python -m training snapshot --out` writes it."""
     directory = tmp_path_factory.mktemp("snapshot")
     write_dataset(model_dataset, directory / "data")
     out = directory / "portfolio_snapshot.parquet"
-    args = ["snapshot", "--data", str(directory / "data"), "--model", model_tag]
-    result = CliRunner().invoke(app, args, env={"CREDIT_SNAPSHOT_PATH": str(out)})
+    args = ["snapshot", "--data", str(directory / "data"), "--model", model_tag, "--out", str(out)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return pd.read_parquet(out)
 

@@ -16,11 +16,11 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
+from scoring.schema import APPLICATION_TEST
+from scoring.serving.schemas import HISTORY_EXAMPLE, MAX_RECORDS
 from tests.code.test_schemas import bad_values, full
 from tests.resilience.conftest import Report
-from tests.serving import AUTH
-from training.schema import APPLICATION_TEST
-from training.serving.schemas import HISTORY_EXAMPLE, MAX_RECORDS
+from tests.support.serving import AUTH
 
 pytestmark = pytest.mark.slow
 

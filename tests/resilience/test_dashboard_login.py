@@ -15,7 +15,7 @@ import pytest
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
-from tests.serving import free_port, start_dashboard, stop, wait_ready
+from devtools.servers import free_port, start_dashboard, stop, wait_ready
 
 pytestmark = pytest.mark.slow
 

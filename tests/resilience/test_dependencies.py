@@ -19,7 +19,7 @@ from typing import NamedTuple
 import pytest
 from packaging.utils import canonicalize_name
 
-from tests.serving import ROOT
+from devtools.servers import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -25,13 +25,13 @@ import pytest
 from dashboard.api import CreditApi
 from dashboard.decision import DecisionView
 from dashboard.store import DashboardStore, fetch_model_info
+from devtools.servers import free_port, start_service, stop, wait_ready
+from scoring.model import store
+from scoring.serving.audit import BUSY_TIMEOUT_SECONDS, READINESS_TIMEOUT_SECONDS, AuditLog
 from tests.dashboard.helpers import rendered_text
 from tests.resilience.test_security import data_routes, request_for
 from tests.service.test_api import APPLICATION
-from tests.serving import AUTH, TOKEN, free_port, start_service, stop, wait_ready
-from training import config
-from training.model import store
-from training.serving.audit import BUSY_TIMEOUT_SECONDS, READINESS_TIMEOUT_SECONDS, AuditLog
+from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -154,7 +154,7 @@ def test_a_missing_model_stops_bentoml_serve_with_its_name(service_env, resilien
     service's own not-ready path (``runtime.load_engine``) only runs in process."""
     tag = "credit_scoring:absentabsent0000"
     started = time.monotonic()
-    process = start_service({**service_env, config.MODEL_TAG_ENV: tag}, free_port())
+    process = start_service({**service_env, "CREDIT_MODEL_TAG": tag}, free_port())
     try:
         code = process.wait(timeout=START_TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -179,7 +179,7 @@ def test_a_missing_model_stops_bentoml_serve_with_its_name(service_env, resilien
 def audited(service_env, tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """A service with an audit database of its own: (its URL, the database file)."""
     path = tmp_path_factory.mktemp("audit") / "audit.sqlite"
-    with serving({**service_env, config.AUDIT_DB_URL_ENV: f"sqlite:///{path}"}) as url:
+    with serving({**service_env, "CREDIT_AUDIT_DB_URL": f"sqlite:///{path}"}) as url:
         yield url, path
 
 

@@ -30,10 +30,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from scoring.serving.auth import PUBLIC_PATHS
+from scoring.serving.schemas import APPLICATION_EXAMPLE, HISTORY_EXAMPLE, MAX_RECORDS
 from tests.resilience.conftest import LONG, Report
-from tests.serving import AUTH, TOKEN
-from training.serving.auth import PUBLIC_PATHS
-from training.serving.schemas import APPLICATION_EXAMPLE, HISTORY_EXAMPLE, MAX_RECORDS
+from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow
 

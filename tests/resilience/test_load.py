@@ -37,10 +37,10 @@ from benchmarks.loadgen.workers import (
     wait_until_accepting,
     worker_processes,
 )
+from devtools.servers import free_port, start_service, stop, wait_ready
+from scoring.serving.audit import DECISIONS, AuditLog
 from tests.resilience.conftest import LONG
-from tests.serving import TOKEN, free_port, start_service, stop, wait_ready
-from training import config
-from training.serving.audit import DECISIONS, AuditLog
+from tests.support.serving import TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,7 @@ def server(service_env: dict[str, str], tmp_path) -> Iterator[Server]:
     """`bentoml serve` with 2 workers, both serving, and a fresh audit database; its process
     group and its workers (each in a session of its own) are killed afterwards."""
     audit_url = f"sqlite:///{tmp_path / 'audit.sqlite'}"
-    env = {**service_env, config.AUDIT_DB_URL_ENV: audit_url, "CREDIT_WORKERS": str(WORKERS)}
+    env = {**service_env, "CREDIT_AUDIT_DB_URL": audit_url, "CREDIT_WORKERS": str(WORKERS)}
     port = free_port()
     process = start_service(env, port)
     running = Server(port, process, audit_url)

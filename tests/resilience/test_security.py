@@ -24,10 +24,11 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
+from devtools.servers import ROOT, free_port, stop, wait_ready
+from scoring.serving import auth
+from scoring.settings import load_settings
 from tests.service.test_api import APPLICATION
-from tests.serving import AUTH, ROOT, TOKEN, free_port, stop, wait_ready
-from training import config
-from training.serving import auth
+from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow
 
@@ -275,8 +276,7 @@ def test_the_open_metrics_hold_no_client_id(logged_server, document, resilience_
 def test_the_token_is_compared_in_constant_time(monkeypatch):
     """Only ``compare_digest`` (constant time, on bytes) decides: when it says no, even the
     right token is refused. A timing measurement would be flaky; the mechanism is not."""
-    monkeypatch.setenv(config.API_TOKEN_ENV, TOKEN)
-    monkeypatch.delenv(config.API_AUTH_ENV, raising=False)
+    settings = load_settings(api_token=TOKEN, api_auth="enabled")
     compared: list[tuple[Any, Any]] = []
 
     def refuse(a: Any, b: Any) -> bool:
@@ -299,7 +299,7 @@ def test_the_token_is_compared_in_constant_time(monkeypatch):
 
     header = AUTH["Authorization"].encode()
     scope = {"type": "http", "path": "/predict", "headers": [(b"authorization", header)]}
-    asyncio.run(auth.BearerTokenMiddleware(app)(scope, None, send))
+    asyncio.run(auth.BearerTokenMiddleware(app, settings)(scope, None, send))
     assert compared == [(header, header)]
     assert all(isinstance(value, bytes) for value in compared[0])
     assert not reached and sent[0]["status"] == 401

@@ -9,9 +9,8 @@ import httpx
 import numpy as np
 import pytest
 
-from tests.serving import AUTH
-from training import config
-from training.serving.audit import AuditLog
+from scoring.serving.audit import AuditLog
+from tests.support.serving import AUTH
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +49,7 @@ def api(request, service_env) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def audit(service_env) -> AuditLog:
-    return AuditLog(service_env[config.AUDIT_DB_URL_ENV])
+    return AuditLog(service_env["CREDIT_AUDIT_DB_URL"])
 
 
 @pytest.fixture(scope="module")

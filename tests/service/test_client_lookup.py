@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.serving import AUTH
-from training.serving import schemas
+from scoring.serving import schemas
+from tests.support.serving import AUTH
 
 pytestmark = pytest.mark.slow  # the in-process service needs the trained test model
 

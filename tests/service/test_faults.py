@@ -9,18 +9,24 @@ import bentoml
 import numpy as np
 import pytest
 
+from scoring.model.scorer import CreditModel
+from scoring.serving import schemas
+from scoring.serving.audit import AuditLog
+from scoring.serving.engine import ScoringEngine, Unavailable
+from scoring.serving.runtime import load_engine
+from scoring.settings import ServiceSettings, load_settings
 from tests.service.test_api import APPLICATION
-from training.model.scorer import CreditModel
-from training.serving import schemas
-from training.serving.audit import AuditLog
-from training.serving.engine import ScoringEngine, Unavailable
-from training.serving.runtime import load_engine
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_missing_model_leaves_the_service_not_ready_with_a_clear_reason():
-    engine, reason = load_engine(bentoml.models.BentoModel("credit_scoring:doesnotexist"))
+def _settings(directory: Path) -> ServiceSettings:
+    return load_settings(audit_db_url=f"sqlite:///{directory / 'audit.sqlite'}")
+
+
+def test_a_missing_model_leaves_the_service_not_ready_with_a_clear_reason(tmp_path):
+    ref = bentoml.models.BentoModel("credit_scoring:doesnotexist")
+    engine, reason = load_engine(ref, _settings(tmp_path))
     assert engine is None
     assert "credit_scoring:doesnotexist" in reason and "make train" in reason
 
@@ -40,7 +46,7 @@ def test_a_model_failing_its_self_check_is_not_served(model_tag, tmp_path):
         tag = model_tag
         stored = type("Stored", (), {"path": str(copy), "tag": model_tag, "info": entry.info})()
 
-    engine, reason = load_engine(Ref())
+    engine, reason = load_engine(Ref(), _settings(tmp_path))
     assert engine is None and "self-check" in reason
 
 

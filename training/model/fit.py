@@ -56,16 +56,6 @@ class CrossValidation:
     final: lgb.Booster | None = None
 
 
-def as_model_input(values: np.ndarray) -> np.ndarray:
-    """Features rounded to float32 precision, held as C-ordered float64.
-
-    Training, ONNX and TreeSHAP all see these same numbers. Float32 precision keeps the
-    trees' thresholds between float32 values (see :mod:`training.model.onnx_export`);
-    float64 storage is what the double-precision ONNX graph takes as input.
-    """
-    return np.ascontiguousarray(np.asarray(values, dtype=np.float32), dtype=np.float64)
-
-
 def booster_params(params: Mapping[str, Any] | None = None, seed: int = 0) -> dict[str, Any]:
     """``DEFAULT_PARAMS`` overridden by ``params``, with the seed of bagging and binning."""
     return {**DEFAULT_PARAMS, **(params or {}), "seed": seed}

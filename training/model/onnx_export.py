@@ -27,8 +27,8 @@ from onnx import numpy_helper
 from onnxmltools import convert_lightgbm
 from onnxmltools.convert.common.data_types import FloatTensorType
 
-INPUT_NAME = "features"
-PROBABILITIES = "probabilities"
+from scoring.model.contract import INPUT_NAME, PROBABILITIES
+
 TARGET_OPSET = 15
 PARITY_TOLERANCE = 1e-5
 _THRESHOLD_LINE = re.compile(r"^threshold=(.*)$", re.MULTILINE)

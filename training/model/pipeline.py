@@ -26,8 +26,15 @@ import onnxruntime as ort
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from training.features import FEATURES, build_batch
-from training.model import store
+from scoring.features import FEATURES, build_batch
+from scoring.model import store
+from scoring.model.contract import INPUT_NAME, PROBABILITIES, as_model_input
+from scoring.model.explainer import (
+    ADDITIVITY_TOLERANCE,
+    Explanation,
+    TreeShapExplainer,
+    check_additivity,
+)
 from training.model.card import CardFigures, write_card
 from training.model.evaluate import (
     age_band,
@@ -36,28 +43,20 @@ from training.model.evaluate import (
     ece,
     fairness_table,
 )
-from training.model.explainer import (
-    ADDITIVITY_TOLERANCE,
-    Explanation,
-    TreeShapExplainer,
-    check_additivity,
-)
 from training.model.fit import (
     DEFAULT_PARAMS,
     CrossValidation,
-    as_model_input,
     cross_validate,
 )
 from training.model.onnx_export import (
-    INPUT_NAME,
     PARITY_TOLERANCE,
-    PROBABILITIES,
     align_to_float32,
     check_parity,
     to_onnx,
 )
 from training.model.reference import feature_reference
 from training.model.threshold import CostMatrix, ThresholdChoice, choose_threshold, cost_curve
+from training.provenance import MODEL_SOURCES, source_digest
 
 PARITY_SAMPLE_ROWS = 64
 IMPORTANCE_ROWS = 5_000
@@ -139,31 +138,39 @@ def train_model(
     additivity = check_additivity(explanation, p_holdout)
     step("evaluating and writing the model card")
     run = _Run(
-        config, frames, cv, choice, booster, target, train, holdout, p_holdout,
-        parity, additivity, _importance(explainer, x_train, config.seed), params,
-    )  # fmt: skip
-    card = _card(run)
-    card_dir = Path(tempfile.mkdtemp(prefix="model-card-"))
-    write_card(
-        card,
-        CardFigures(
-            y_oof=y_train,
-            p_oof=cv.oof,
-            y_holdout=target[holdout],
-            p_holdout=p_holdout,
-            importance=[(FEATURES[i].label_en, v) for i, v in run.importance[:20]],
-            cost_curve=cost_curve(y_train, cv.oof, config.costs),
-            threshold=choice.threshold,
-        ),
-        card_dir,
+        config=config,
+        frames=frames,
+        cv=cv,
+        choice=choice,
+        booster=booster,
+        target=target,
+        train=train,
+        holdout=holdout,
+        p_holdout=p_holdout,
+        parity=parity,
+        additivity=additivity,
+        importance=_importance(explainer, x_train, config.seed),
+        params=params,
     )
+    card = _card(run)
+    figures = CardFigures(
+        y_oof=y_train,
+        p_oof=cv.oof,
+        y_holdout=target[holdout],
+        p_holdout=p_holdout,
+        importance=[(FEATURES[i].label_en, v) for i, v in run.importance[:20]],
+        cost_curve=cost_curve(y_train, cv.oof, config.costs),
+        threshold=choice.threshold,
+    )
+    with tempfile.TemporaryDirectory(prefix="model-card-") as directory:
+        write_card(card, figures, Path(directory))
+        card_files = {path.name: path.read_bytes() for path in Path(directory).iterdir()}
     artefacts = store.Artefacts(
         onnx_model=onnx_model,
         model_text=booster.model_to_string(),
-        explainer=explainer,
         features=[f.__dict__ for f in FEATURES],
         reference=feature_reference(x_train, names, cv.oof),
-        card_dir=card_dir,
+        card_files=card_files,
         parity_values=x_holdout[:PARITY_SAMPLE_ROWS].copy(),
         parity_probabilities=p_holdout[:PARITY_SAMPLE_ROWS],
     )
@@ -171,19 +178,19 @@ def train_model(
 
 
 def save_model(model: TrainedModel, name: str, models_dir: Path | None = None) -> str:
-    """Create the store entry; copy its model card to ``models_dir/<name>/`` too.
-
-    The copy is the card of the latest model of that name, for people who read the
-    repository rather than the store; the card inside names its store tag.
-    """
+    """Create the store entry; with ``models_dir``, copy its model card there too."""
     tag = str(store.save(model.artefacts, name, model.labels, model.metadata))
     if models_dir is not None:
-        target = models_dir / name
-        target.mkdir(parents=True, exist_ok=True)
-        for path in model.artefacts.card_dir.iterdir():
-            (target / path.name).write_bytes(path.read_bytes())
-        (target / "TAG").write_text(tag + "\n")
+        copy_card(model.artefacts.card_files, tag, models_dir / name)
     return tag
+
+
+def copy_card(card_files: Mapping[str, bytes], tag: str, target: Path) -> None:
+    """Write the card's files and its ``TAG`` into ``target``, for readers of the repository."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in card_files.items():
+        (target / name).write_bytes(content)
+    (target / "TAG").write_text(tag + "\n")
 
 
 def fingerprint(frames: Mapping[str, pd.DataFrame]) -> str:
@@ -228,7 +235,7 @@ def _importance(
     return [(int(i), float(mean_abs[i])) for i in order]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Run:
     """What one training run produced, for the card."""
 
@@ -272,6 +279,7 @@ def _card(run: _Run) -> dict[str, Any]:
             "params": {k: v for k, v in run.params.items() if k != "num_threads"},
             "cv_best_rounds": cv.best_rounds,
             "cv_fold_auc": list(cv.fold_auc),
+            "code_digest": source_digest(MODEL_SOURCES),
         },
         "data": {
             "fingerprint": fingerprint(frames),
@@ -349,6 +357,7 @@ def _metadata(card: dict[str, Any]) -> dict[str, Any]:
         "n_features": card["model"]["n_features"],
         "n_trees": card["model"]["n_trees"],
         "data_fingerprint": card["data"]["fingerprint"],
+        "code_digest": card["model"]["code_digest"],
         "data_source": card["model"]["data_source"],
         "library_versions": card["versions"],
     }

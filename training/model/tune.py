@@ -16,8 +16,9 @@ import optuna
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from training.features import FEATURE_NAMES, build_batch
-from training.model.fit import as_model_input, cross_validate
+from scoring.features import FEATURE_NAMES, build_batch
+from scoring.model.contract import as_model_input
+from training.model.fit import cross_validate
 
 TUNING_FOLDS = 3
 logger = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.schema import APPLICATION_TEST, APPLICATION_TRAIN, TABLES
+from scoring.schema import APPLICATION_TEST, APPLICATION_TRAIN, TABLES
 from training.synth import calibrate
 from training.synth.application import generate_applications, order_like_schema
 from training.synth.bureau import generate_bureau

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from training.schema import APPLICATION_TRAIN
+from scoring.schema import APPLICATION_TRAIN
 from training.synth import application_model as am
 from training.synth.copula import GaussianCopula
 from training.synth.marginals import Marginal, uniforms_from_normals

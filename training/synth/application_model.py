@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from training.schema import APPLICATION_TRAIN
+from scoring.schema import APPLICATION_TRAIN
 
 DAYS_SENTINEL = 365243
 NOT_EMPLOYED_INCOME_TYPES = ("Pensioner", "Unemployed")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from training.schema import APPLICATION_TRAIN, TABLES
+from scoring.schema import APPLICATION_TRAIN, TABLES
 from training.synth import application_model as am
 from training.synth import history_model as hm
 from training.synth.copula import GaussianCopula

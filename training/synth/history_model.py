@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.schema import TABLES
+from scoring.schema import TABLES
 from training.synth.copula import GaussianCopula
 from training.synth.marginals import Marginal, fit_category, fit_numeric, normal_scores
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from training.schema import CREDIT_CARD_BALANCE, PREVIOUS_APPLICATION
+from scoring.schema import CREDIT_CARD_BALANCE, PREVIOUS_APPLICATION
 from training.synth import history_model as hm
 from training.synth.marginals import Marginal
 from training.synth.rows import counts_per_parent, sample_rows

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from training.schema import TABLES
+from scoring.schema import TABLES
 from training.synth.marginals import Marginal
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency.

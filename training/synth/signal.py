@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
-from training.features import FEATURES, build_batch
+from scoring.features import FEATURES, build_batch
 
 QUICK_MODEL = {
     "n_estimators": 400,

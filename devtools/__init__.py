@@ -1,0 +1,1 @@
+"""Tooling shared by tests, benchmarks and scripts; never imported by the product."""

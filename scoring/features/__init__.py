@@ -1,0 +1,27 @@
+"""Feature pipeline: the model inputs of an application and its credit history.
+
+The feature set follows the Kaggle kernel "LightGBM with simple features" (jsaguiar),
+trimmed for explainability. :data:`FEATURES` is the ordered catalogue with English and
+French labels; :func:`build_batch` (training, batch scoring) and :func:`build_online`
+(API) both run :func:`build_features`.
+"""
+
+from scoring.features.labels import FeatureInfo
+from scoring.features.pipeline import (
+    FEATURE_NAMES,
+    FEATURES,
+    FeatureMatrix,
+    build_batch,
+    build_features,
+    build_online,
+)
+
+__all__ = [
+    "FEATURES",
+    "FEATURE_NAMES",
+    "FeatureInfo",
+    "FeatureMatrix",
+    "build_batch",
+    "build_features",
+    "build_online",
+]

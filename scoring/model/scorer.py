@@ -1,0 +1,153 @@
+"""The served model: one object that scores, decides and explains.
+
+Offline scoring (``python -m training score``) and the BentoML service both use
+:class:`CreditModel`, so a file scored offline gets exactly what the API would answer.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zipfile import BadZipFile
+
+import bentoml
+import lightgbm as lgb
+import numpy as np
+import onnxruntime as ort
+import pandas as pd
+
+from scoring.features import FEATURE_NAMES, FeatureMatrix, build_batch
+from scoring.model import store
+from scoring.model.contract import INPUT_NAME, PROBABILITIES, as_model_input
+from scoring.model.explainer import Explanation
+
+GRANTED, REFUSED = "granted", "refused"
+# What ONNX Runtime raises for a missing, truncated or invalid model file; none of them
+# shares a base class narrower than Exception.
+_ONNX_ERRORS = tuple(
+    getattr(ort.capi.onnxruntime_pybind11_state, name)
+    for name in ("Fail", "InvalidArgument", "InvalidProtobuf", "NoSuchFile", "InvalidGraph",
+                 "RuntimeException", "NotImplemented")
+)  # fmt: skip
+SELF_CHECK_TOLERANCE = 1e-6
+# What np.load and NpzFile raise for a garbled, truncated or foreign file (a .npy array
+# gives TypeError on ``with``; a missing array, KeyError).
+_NPZ_ERRORS = (OSError, ValueError, KeyError, TypeError, EOFError, BadZipFile, zlib.error)
+
+
+class ModelLoadError(RuntimeError):
+    """The store entry is missing, incomplete or does not match this code's features."""
+
+
+class CreditModel:
+    """A model-store entry loaded for scoring and explanation."""
+
+    def __init__(self, root: Path, tag: str, metadata: dict[str, Any]) -> None:
+        self.root, self.tag, self.metadata = root, tag, metadata
+        try:
+            self.features = store.read_json(root / store.FEATURES_FILE)
+            self.explainer = store.load_explainer(root)
+            self.session = _session(root / store.ONNX_FILE)
+        except (OSError, ValueError, lgb.basic.LightGBMError, *_ONNX_ERRORS) as error:
+            raise ModelLoadError(f"model {tag} at {root} cannot be loaded: {error}") from error
+        names = tuple(f["name"] for f in self.features)
+        if names != FEATURE_NAMES:
+            raise ModelLoadError(
+                f"model {tag} was trained on {len(names)} features that differ from the "
+                f"{len(FEATURE_NAMES)} this code builds; retrain it with this version"
+            )
+        self.threshold = float(metadata["threshold"])
+
+    @classmethod
+    def from_store(cls, tag: str | None = None) -> CreditModel:
+        """The entry ``tag``, or the latest ``credit_scoring`` one."""
+        wanted = tag or f"{store.MODEL_NAME}:latest"
+        try:
+            model = bentoml.models.get(wanted)
+        except bentoml.exceptions.NotFound as error:
+            raise ModelLoadError(
+                f"no model {wanted!r} in the BentoML model store (BENTOML_HOME); "
+                "train one with `python -m training train` (or `make train`)"
+            ) from error
+        return cls(Path(model.path), str(model.tag), dict(model.info.metadata))
+
+    def predict_proba(self, values: np.ndarray) -> np.ndarray:
+        """Probability of default of each row of the feature matrix."""
+        inputs = as_model_input(np.atleast_2d(values))
+        return self.session.run([PROBABILITIES], {INPUT_NAME: inputs})[0][:, 1]
+
+    def decide(self, probabilities: np.ndarray) -> np.ndarray:
+        """Refused at or above the business threshold, granted below."""
+        return np.where(np.asarray(probabilities) >= self.threshold, REFUSED, GRANTED)
+
+    def explain(self, values: np.ndarray) -> Explanation:
+        """TreeSHAP contributions in log-odds for each row."""
+        return self.explainer.explain(as_model_input(np.atleast_2d(values)))
+
+    def score_tables(self, frames: Mapping[str, pd.DataFrame], application: str) -> pd.DataFrame:
+        """SK_ID_CURR, probability of default and decision for every application row."""
+        return self.score_matrix(build_batch(frames, application))
+
+    def score_matrix(self, matrix: FeatureMatrix) -> pd.DataFrame:
+        """:meth:`score_tables` for features already built (the snapshot also keeps them)."""
+        probabilities = self.predict_proba(matrix.values)
+        return pd.DataFrame(
+            {
+                "SK_ID_CURR": matrix.client_ids,
+                "probability": probabilities,
+                "decision": self.decide(probabilities),
+            }
+        )
+
+    def self_check(self) -> float:
+        """Largest |Δp| on the stored parity sample; raises if the model misbehaves here."""
+        values, probabilities = read_parity_sample(self.root / store.PARITY_FILE, self.tag)
+        worst = float(np.max(np.abs(self.predict_proba(values) - probabilities)))
+        if not worst <= SELF_CHECK_TOLERANCE:
+            raise ModelLoadError(
+                f"model {self.tag} fails its self-check: probabilities differ from the "
+                f"stored parity sample by {worst:.3g} (tolerance {SELF_CHECK_TOLERANCE:g})"
+            )
+        return worst
+
+
+def read_parity_sample(path: Path, tag: str) -> tuple[np.ndarray, np.ndarray]:
+    """The parity sample's feature rows and probabilities, or :class:`ModelLoadError`.
+
+    numpy's own errors mislead an operator (a garbled file gets advice about
+    ``allow_pickle``), so every way the file can be unusable is described here instead.
+    """
+    problem = (
+        f"model {tag} cannot be loaded, its store entry is damaged (retrain or restore it): "
+        f"{path.name} is missing or unreadable"
+    )
+    if not path.is_file():
+        raise ModelLoadError(f"{problem}: no such file {path}")
+    try:
+        with np.load(path, allow_pickle=False) as sample:
+            values, probabilities = sample["values"], sample["probabilities"]
+    except _NPZ_ERRORS as error:
+        if isinstance(error, OSError) and error.strerror:  # permissions, I/O: say which
+            raise ModelLoadError(f"{problem}: cannot read {path}: {error.strerror}") from error
+        raise ModelLoadError(
+            f"{problem}: {path} is not a NumPy .npz archive holding 'values' and "
+            f"'probabilities' ({type(error).__name__})"
+        ) from error
+    expected = (len(FEATURE_NAMES),)
+    if values.ndim != 2 or values.shape[1:] != expected or probabilities.shape != values.shape[:1]:
+        raise ModelLoadError(
+            f"{problem}: values {values.shape} and probabilities {probabilities.shape} in {path}; "
+            f"expected (rows, {len(FEATURE_NAMES)}) and (rows,)"
+        )
+    return values, probabilities
+
+
+def _session(path: Path) -> ort.InferenceSession:
+    """A single-threaded session: one request uses one core, workers scale across cores."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

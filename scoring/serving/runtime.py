@@ -1,0 +1,65 @@
+"""Start-up of the service: keep personal data out of the logs, load and self-check the
+model, open the audit log and portfolio.
+
+A service that cannot load or verify its model stays up but not ready: ``/readyz``
+answers 503 with the reason, scoring endpoints answer 503 with the same reason, and the
+reason is logged, so an operator reads what is wrong instead of a crash loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scoring import logs
+from scoring.model.scorer import CreditModel, ModelLoadError
+from scoring.serving.audit import AuditLog
+from scoring.serving.engine import ScoringEngine
+from scoring.serving.portfolio import Portfolio
+from scoring.settings import ServiceSettings
+
+logger = logging.getLogger(__name__)
+
+
+def load_engine(model_ref: Any, settings: ServiceSettings) -> tuple[ScoringEngine | None, str]:
+    """The engine, or None and the reason it could not start."""
+    logs.keep_personal_data_out_of_service_logs()  # runs in every worker, before any request
+    try:
+        stored = model_ref.stored
+        if stored is None:
+            raise ModelLoadError(
+                f"no model {model_ref.tag} in the BentoML model store: train one with "
+                "`make train`, or set CREDIT_MODEL_TAG to an existing tag"
+            )
+        model = CreditModel(Path(stored.path), str(stored.tag), dict(stored.info.metadata))
+        model.self_check()
+    except ModelLoadError as error:
+        logger.error("service not ready: %s", error)
+        return None, str(error)
+    except Exception as error:
+        # Any other damage to the entry (a parity sample missing or garbled, ...) must leave
+        # the service up and not ready, not crash-looping in the worker's start-up.
+        reason = (
+            f"model {model_ref.tag} cannot be loaded, its store entry is damaged (retrain or "
+            f"restore it): {type(error).__name__}: {error}"
+        )
+        logger.exception("service not ready: %s", reason)
+        return None, reason
+    audit = AuditLog(settings.audit_db_url)
+    portfolio_url = settings.portfolio_db_url
+    portfolio = Portfolio(portfolio_url) if _exists(portfolio_url) else None
+    if portfolio is None:
+        logger.warning("no portfolio at %s: client_id requests answer 503", portfolio_url)
+    logger.info("model %s loaded and self-checked; ready", model.tag)
+    return ScoringEngine(model, audit, portfolio), ""
+
+
+def readiness_reason(reason: str) -> str:
+    return f"service not ready: {reason}"
+
+
+def _exists(url: str) -> bool:
+    """A SQLite portfolio must exist (it is read-only); other databases are assumed up."""
+    prefix = "sqlite:///"
+    return not url.startswith(prefix) or Path(url[len(prefix) :]).is_file()

@@ -1,0 +1,33 @@
+"""``python -m training``: the offline commands, one sub-app per concern.
+
+Each command is a thin wrapper: parse options, call the pure core, report.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from scoring import logs
+from training.cli import data, demo, model, service
+
+app = typer.Typer(
+    help="Prêt à dépenser offline commands: data, synthetic generator, training, scoring files, "
+    "and what the service reads.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main(
+    log_level: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING or ERROR.")] = "INFO",
+    log_json: Annotated[bool, typer.Option(help="Log JSON lines instead of text.")] = False,
+) -> None:
+    """Configure logging for every command."""
+    logs.configure(log_level, log_json)
+
+
+for commands in (data.app, model.app, service.app, demo.app):
+    app.add_typer(commands)

@@ -1,0 +1,60 @@
+"""``prepare``: what ``make demo`` serves, made once and reused while it is current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from training import config
+from training.cli import data as data_commands
+from training.cli import model as model_commands
+from training.cli import service as service_commands
+from training.cli.common import DataDir, console, load
+
+app = typer.Typer()
+
+
+@app.command()
+def prepare(
+    data: DataDir = config.DEFAULT_DATA_DIR,
+    clients: Annotated[
+        int, typer.Option(min=100, help="Labelled clients to generate.")
+    ] = config.DEFAULT_CLIENTS,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = config.DEFAULT_SEED,
+    snapshot_path: Annotated[
+        Path, typer.Option("--snapshot", help="The dashboard's portfolio snapshot.")
+    ] = config.DEFAULT_SNAPSHOT_PATH,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Make everything again, current or not.")
+    ] = False,
+) -> None:
+    """Generate, train, load the portfolio and write the snapshot, reusing what is current."""
+    from training.model.pipeline import fingerprint
+    from training.portfolio import sqlite_path
+    from training.prepare import (
+        current_model,
+        data_is_current,
+        file_is_current,
+        snapshot_is_current,
+    )
+
+    if fresh or not data_is_current(data, clients, seed):
+        data_commands.generate(clients=clients, out=data, seed=seed)
+    else:
+        console.print(f"Reusing the data in {data} ({clients:,} clients, seed {seed}).")
+    tag = None if fresh else current_model(fingerprint(load(data)))
+    if tag is None:
+        tag = model_commands.train(data=data)
+    else:
+        console.print(f"Reusing the model {tag}, trained on this data by this code.")
+    portfolio_url = service_commands.service_settings().portfolio_db_url
+    if fresh or not file_is_current(sqlite_path(portfolio_url), data):
+        service_commands.portfolio(data=data, url=portfolio_url)
+    else:
+        console.print(f"Reusing the portfolio {portfolio_url}.")
+    if fresh or not snapshot_is_current(snapshot_path, data, tag):
+        service_commands.snapshot(data=data, out=snapshot_path, model=tag)
+    else:
+        console.print(f"Reusing the snapshot {snapshot_path}, scored by {tag}.")
