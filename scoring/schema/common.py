@@ -12,6 +12,9 @@ from scoring.schema.core import Column, Unit
 MAX_AMOUNT = 1e9
 PAST_DAYS = -36500.0  # 100 years before the application
 SENTINEL_DAYS = 365243.0  # "no date" in Home Credit day columns (about 1000 years ahead)
+# Day columns count days from the application; these turn them into years and months.
+DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
 MAX_DPD = 36500.0  # days past due, 100 years
 
 NO_YES: tuple[str, ...] = ("N", "Y")
