@@ -5,7 +5,6 @@ service, are in ``test_views.py``."""
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,7 @@ from dashboard.profile import profile_rows
 from dashboard.selection import SelectionView, id_index, matching_ids, snapshot_ids
 from dashboard.store import DashboardStore
 from dashboard.wording import WORDS
-from tests.dashboard.helpers import APPLICATION
+from tests.support.dashboard import APPLICATION
 
 
 def test_human_units_in_english_and_french() -> None:
@@ -100,12 +99,10 @@ def test_profile_rows_in_human_units_with_schema_labels() -> None:
     assert ("Âge", "37 ans") in french["Situation personnelle"]
 
 
-def test_prefix_search_stays_fast_with_300k_ids() -> None:
+def test_prefix_search_finds_the_first_ten_ids_among_300k() -> None:
+    """Its time per keystroke is measured by ``benchmarks/dashboard_speed.py``."""
     index = id_index(np.arange(100002, 100002 + 300_000))
-    start = time.perf_counter()
-    for _ in range(100):
-        found = matching_ids(index, "12345")
-    assert (time.perf_counter() - start) / 100 < 0.005  # per keystroke, far below 5 ms
+    found = matching_ids(index, "12345")
     assert found == ["123450", "123451", "123452", "123453", "123454", "123455", "123456",
                      "123457", "123458", "123459"]  # fmt: skip
     assert matching_ids(index, "abc") == [] and matching_ids(index, "") == []

@@ -17,7 +17,7 @@ from dashboard.scenario import (
     modified_application,
     term_months,
 )
-from tests.dashboard.helpers import APPLICATION, HISTORY
+from tests.support.dashboard import APPLICATION, HISTORY
 
 
 def test_term_is_credit_over_annuity_and_unknown_without_an_annuity() -> None:

@@ -19,7 +19,7 @@ from dashboard.selection import SelectionView
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
 from dashboard.why import WhyView, factors_table, global_importance, strongest, waterfall_bars
-from tests.dashboard.helpers import rendered_text
+from tests.support.dashboard import rendered_text
 from tests.support.serving import TOKEN, LiveService
 
 pytestmark = pytest.mark.slow

@@ -20,7 +20,7 @@ from dashboard.scenario import (
 )
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
-from tests.dashboard.helpers import rendered_text
+from tests.support.dashboard import rendered_text
 from tests.support.serving import AUTH, TOKEN, LiveService, Sent
 
 pytestmark = pytest.mark.slow

@@ -8,36 +8,11 @@ of the run (it is also written to ``data/resilience/summary.json``).
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 import pytest
 
-from training import config
-
-LONG = os.environ.get("CREDIT_RESILIENCE_LONG") == "1"
-SUMMARY_FILE = config.DATA_DIR / "resilience" / "summary.json"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One line of the summary: what was checked, the figure measured, and the outcome."""
-
-    area: str
-    check: str
-    figure: str
-    passed: bool | None  # None: the check could not run here (the figure says why)
-
-
-@dataclass
-class Report:
-    """Findings of the whole session, in the order the tests recorded them."""
-
-    findings: list[Finding] = field(default_factory=list)
-
-    def add(self, area: str, check: str, figure: str, passed: bool | None) -> None:
-        self.findings.append(Finding(area, check, figure, passed))
-
+from tests.support.resilience import LONG, SUMMARY_FILE, Report
 
 _REPORT = Report()
 

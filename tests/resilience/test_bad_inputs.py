@@ -1,8 +1,9 @@
 """Bad inputs over HTTP: every application field, one at a time, against the real service.
 
 The matrix comes from the schema (a column added there is tested here unchanged) and from
-the bad values of ``tests/code/test_schemas.py``, which checks the same values on the
-request models in process. Here they go through JSON, BentoML and the HTTP status: each one
+the bad values of ``tests/support/inputs.py``, which ``tests/scoring/serving/test_schemas.py``
+checks on the request models in process. Here they go through JSON, BentoML and the HTTP
+status: each one
 must be a 400 whose ``detail`` points at that field and at nothing else. Then the requests
 that are wrong as a whole: empty or oversized batch, a client twice, an unknown client, an
 unknown field.
@@ -18,8 +19,8 @@ import pytest
 
 from scoring.schema import APPLICATION_TEST
 from scoring.serving.schemas import HISTORY_EXAMPLE, MAX_RECORDS
-from tests.code.test_schemas import bad_values, full
-from tests.resilience.conftest import Report
+from tests.support.inputs import bad_values, full
+from tests.support.resilience import Report
 from tests.support.serving import AUTH
 
 pytestmark = pytest.mark.slow
@@ -40,7 +41,7 @@ def api(server: str) -> Iterator[httpx.Client]:
 
 
 def application(client_id: int, **fields: Any) -> dict[str, Any]:
-    """Every column with a valid value (test_schemas's), then ``fields``."""
+    """Every column with a valid value, then ``fields``."""
     return {**full(APPLICATION_TEST), "SK_ID_CURR": client_id, **fields}
 
 

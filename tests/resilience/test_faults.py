@@ -28,9 +28,9 @@ from dashboard.store import DashboardStore, fetch_model_info
 from devtools.servers import free_port, start_service, stop, wait_ready
 from scoring.model import store
 from scoring.serving.audit import BUSY_TIMEOUT_SECONDS, READINESS_TIMEOUT_SECONDS, AuditLog
-from tests.dashboard.helpers import rendered_text
-from tests.resilience.test_security import data_routes, request_for
-from tests.service.test_api import APPLICATION
+from tests.support.dashboard import rendered_text
+from tests.support.inputs import APPLICATION
+from tests.support.routes import data_routes, request_for
 from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow

@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from scoring.serving.auth import PUBLIC_PATHS
 from scoring.serving.schemas import APPLICATION_EXAMPLE, HISTORY_EXAMPLE, MAX_RECORDS
-from tests.resilience.conftest import LONG, Report
+from tests.support.resilience import LONG, Report
 from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow

@@ -39,7 +39,7 @@ from benchmarks.loadgen.workers import (
 )
 from devtools.servers import free_port, start_service, stop, wait_ready
 from scoring.serving.audit import DECISIONS, AuditLog
-from tests.resilience.conftest import LONG
+from tests.support.resilience import LONG
 from tests.support.serving import TOKEN
 
 pytestmark = pytest.mark.slow

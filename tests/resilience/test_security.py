@@ -27,12 +27,12 @@ import pytest
 from devtools.servers import ROOT, free_port, stop, wait_ready
 from scoring.serving import auth
 from scoring.settings import load_settings
-from tests.service.test_api import APPLICATION
+from tests.support.inputs import APPLICATION
+from tests.support.routes import HEALTH, data_routes, request_for
 from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow
 
-HEALTH = frozenset({"/livez", "/readyz", "/healthz", "/metrics"})  # open, and hold no data
 UNKNOWN_CLIENT = 987_654_321  # distinctive: searched for in the logs and the metrics
 INCOME = 987_654.321
 WRONG_TOKEN = "wrong-token-5f3c9a17"
@@ -50,43 +50,9 @@ BAD_HEADERS = {
 }
 
 
-class Route(NamedTuple):
-    method: str
-    path: str  # as documented, a {client_id} parameter included if a route ever has one
-
-    def url_path(self, client_id: int) -> str:
-        return self.path.replace("{client_id}", str(client_id))
-
-
 class LoggedServer(NamedTuple):
     url: str
     log: Path
-
-
-def data_routes(document: dict[str, Any]) -> list[Route]:
-    """Every documented operation except the health and metrics probes."""
-    return [
-        Route(method.upper(), path)
-        for path, operations in document["paths"].items()
-        if path not in HEALTH
-        for method in operations
-    ]
-
-
-def request_for(document: dict[str, Any], route: Route, client_id: int) -> dict[str, Any]:
-    """httpx keyword arguments of a valid request to ``route`` about ``client_id``."""
-    body = document["paths"][route.path][route.method.lower()].get("requestBody")
-    if body is None:
-        return {}
-    reference = body["content"]["application/json"]["schema"]["$ref"]
-    fields = document["components"]["schemas"][reference.rsplit("/", 1)[1]]["properties"]
-    if "client_id" in fields:
-        return {"json": {"client_id": client_id}}
-    if "applications" in fields:
-        return {
-            "json": {"applications": [{"application": {**APPLICATION, "SK_ID_CURR": client_id}}]}
-        }
-    pytest.fail(f"no example request for {route}: teach request_for its body")
 
 
 def service_routes(env: dict[str, str]) -> set[str]:

@@ -10,32 +10,10 @@ import numpy as np
 import pytest
 
 from scoring.serving.audit import AuditLog
+from tests.support.inputs import APPLICATION, HISTORY
 from tests.support.serving import AUTH
 
 pytestmark = pytest.mark.slow
-
-APPLICATION = {
-    "SK_ID_CURR": 900001,
-    "NAME_CONTRACT_TYPE": "Cash loans",
-    "CODE_GENDER": "F",
-    "AMT_INCOME_TOTAL": 135000,
-    "AMT_CREDIT": 500000,
-    "AMT_ANNUITY": 25000,
-    "DAYS_BIRTH": -12000,
-    "DAYS_EMPLOYED": -2000,
-    "EXT_SOURCE_2": 0.6,
-    "EXT_SOURCE_3": 0.3,
-}
-HISTORY = {
-    "bureau": [
-        {"SK_ID_BUREAU": 1, "CREDIT_ACTIVE": "Active", "DAYS_CREDIT": -400, "AMT_CREDIT_SUM": 1e5},
-        {"SK_ID_BUREAU": 2, "CREDIT_ACTIVE": "Closed", "DAYS_CREDIT": -900},
-    ],
-    "bureau_balance": [
-        {"SK_ID_BUREAU": 1, "MONTHS_BALANCE": -1, "STATUS": "1"},
-        {"SK_ID_BUREAU": 1, "MONTHS_BALANCE": 0, "STATUS": "0"},
-    ],
-}
 
 
 @pytest.fixture(params=["asgi", pytest.param("http", marks=pytest.mark.slow)])

@@ -15,7 +15,7 @@ from scoring.serving.audit import AuditLog
 from scoring.serving.engine import ScoringEngine, Unavailable
 from scoring.serving.runtime import load_engine
 from scoring.settings import ServiceSettings, load_settings
-from tests.service.test_api import APPLICATION
+from tests.support.inputs import APPLICATION
 
 pytestmark = pytest.mark.slow
 

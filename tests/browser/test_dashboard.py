@@ -31,7 +31,7 @@ LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).parents[1] / "dashboard" / "artifacts"  # git-ignored
 USER, PASSWORD = "advisor", "browser-test-password"
 WAIT_MS = 60_000  # two busy cores: the first render of a session can take seconds
 SETTLE_MS = 1_000

@@ -1,4 +1,5 @@
-"""Rendering a view without a browser, and an application record for the pure functions."""
+"""What the dashboard tests share: rendering a view without a browser, and an application
+record in the layout of POST /clients for the pure functions."""
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ tested here without editing this file.
 from __future__ import annotations
 
 import json
-import math
 import time
 from functools import cache
 from typing import Any
@@ -33,6 +32,7 @@ from scoring.serving.schemas import (
     History,
     ScoringRequest,
 )
+from tests.support.inputs import bad_values, full, minimal
 from training.synth import generate_dataset
 
 MODELS: dict[str, type[BaseModel]] = {APPLICATION_TEST.name: ApplicationRecord, **RECORDS}
@@ -42,44 +42,6 @@ TABLE_COLUMNS = [
     for column in table.columns
     if column.kind != "target"
 ]
-
-
-def valid_value(column: Column) -> Any:
-    """A value the schema accepts: the first level, or a whole number inside the range."""
-    if column.kind == "key":
-        return 1000
-    if column.is_categorical:
-        return column.levels[0]
-    low = column.minimum if column.minimum is not None else -1000.0
-    high = column.maximum if column.maximum is not None else low + 2000.0
-    middle = (low + high) / 2
-    return math.floor(middle) if column.kind == "int" else middle
-
-
-def minimal(table: Table) -> dict[str, Any]:
-    """The required columns only (SK_ID_CURR is implied by the application)."""
-    return {c.name: valid_value(c) for c in table.columns if c.required and c.name != "SK_ID_CURR"}
-
-
-def full(table: Table) -> dict[str, Any]:
-    return {c.name: valid_value(c) for c in table.columns if c.kind != "target"}
-
-
-def bad_values(column: Column) -> dict[str, Any]:
-    """Named inputs the column must reject."""
-    if column.is_categorical:
-        return {"number": 1, "unknown_level": "no such level", "bool": True}
-    cases: dict[str, Any] = {"string": "1", "bool": True, "nan": math.nan, "inf": math.inf}
-    cases["minus_inf"] = -math.inf
-    if column.kind == "key":
-        return {**cases, "float": 1.0, "negative": -1, "too_big": 2**63}
-    if column.minimum is not None and column.minimum - 1 not in column.special:
-        cases["below_minimum"] = column.minimum - 1
-    if column.maximum is not None and column.maximum + 1 not in column.special:
-        cases["above_maximum"] = column.maximum + 1
-    if column.kind == "int":
-        cases["fraction"] = valid_value(column) + 0.5
-    return cases
 
 
 BAD_CASES = [
