@@ -16,8 +16,9 @@ import numpy as np
 from bokeh.models import ColumnDataSource, HoverTool, Label, Span
 from bokeh.plotting import figure
 
-from dashboard.formatting import percent, signed
-from dashboard.wording import Language, word
+from dashboard.wording import word
+from scoring.wording import Language
+from scoring.wording.formats import percent, signed
 
 REFUSAL = "#D55E00"  # Okabe-Ito vermillion: raises the risk, refusal side
 ACCEPTANCE = "#0072B2"  # Okabe-Ito blue: lowers the risk, acceptance side

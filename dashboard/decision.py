@@ -13,7 +13,8 @@ from dashboard.charts import ACCEPTANCE, REFUSAL, TEXT, gauge
 from dashboard.formatting import distance, verdict
 from dashboard.status import notice
 from dashboard.store import DashboardStore
-from dashboard.wording import Language, word
+from dashboard.wording import word
+from scoring.wording import Language
 
 
 def verdict_html(explanation: dict[str, Any], language: Language) -> str:

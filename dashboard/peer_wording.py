@@ -11,11 +11,12 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.formatting import amount, feature_value, number, percent
+from dashboard.formatting import feature_value
 from dashboard.peer_groups import Rank
-from dashboard.wording import Language, word
 from scoring.descriptors import DESCRIPTOR_BY_NAME
 from scoring.features import FEATURES
+from scoring.wording import Language
+from scoring.wording.formats import amount, number, percent, quantity, unknown
 
 PEER_WORDS: dict[Language, dict[str, str]] = {
     "en": {
@@ -134,7 +135,7 @@ def value_text(column: str, value: Any, language: Language) -> str:
             column, None if missing else float(value), _UNITS.get(column), language
         )
     if missing:
-        return word("unknown", language)
+        return unknown(language)
     value, unit = float(value), descriptor.unit
     if unit == "currency":
         return amount(value, language)
@@ -143,7 +144,7 @@ def value_text(column: str, value: Any, language: Language) -> str:
     if unit == "multiple":
         return f"{number(value, language, 1)} ×"
     if unit in ("years", "months", "days"):
-        return word(unit, language, n=number(value, language, 1))
+        return quantity(round(value, 1), unit.removesuffix("s"), language)
     return number(value, language, 0 if value.is_integer() else 2)
 
 

@@ -10,11 +10,13 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from dashboard.formatting import column_label, column_value, number
+from dashboard.formatting import column_label, column_value
 from dashboard.scenario import term_months
 from dashboard.status import notice
 from dashboard.store import DashboardStore
-from dashboard.wording import Language, word
+from dashboard.wording import word
+from scoring.wording import Language
+from scoring.wording.formats import number, unknown
 
 TERM = "term"  # derived: credit / annuity, in months
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -59,7 +61,7 @@ def _row(name: str, application: Mapping[str, Any], language: Language) -> tuple
     if name == TERM:
         months = term_months(application.get("AMT_CREDIT"), application.get("AMT_ANNUITY"))
         value = (
-            word("unknown", language)
+            unknown(language)
             if months is None
             else word("term_value", language, n=number(months, language))
         )

@@ -15,8 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.formatting import amount, signed, without_date_unit
-from dashboard.wording import Language, word
+from dashboard.formatting import without_date_unit
+from dashboard.wording import word
+from scoring.wording import Language
+from scoring.wording.formats import amount, signed
 
 # The fields an advisor can act on with the client; the term is credit / annuity.
 ACTIONABLE: dict[str, str] = {

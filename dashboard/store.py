@@ -15,7 +15,7 @@ import param
 
 from dashboard.api import ApiError, CreditApi
 from dashboard.config import DEFAULT_SNAPSHOT_PATH
-from dashboard.wording import LANGUAGES
+from scoring.wording import LANGUAGES
 
 MAX_RECENT = 8
 MODEL_INFO_TTL = 600  # seconds: a redeployed model shows up within ten minutes

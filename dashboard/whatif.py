@@ -12,7 +12,7 @@ import param
 from panel.viewable import Viewer
 
 from dashboard.decision import verdict_html
-from dashboard.formatting import column_label, percent, points
+from dashboard.formatting import column_label, points
 from dashboard.scenario import (
     ACTIONABLE,
     LargestGranted,
@@ -28,6 +28,7 @@ from dashboard.status import notice
 from dashboard.store import DashboardStore
 from dashboard.wording import word
 from scoring.schema.common import MAX_AMOUNT
+from scoring.wording.formats import percent
 
 
 def _amount(doc: str) -> param.Number:

@@ -18,10 +18,12 @@ import param
 from panel.viewable import Viewer
 
 from dashboard.charts import Bar, importance, waterfall
-from dashboard.formatting import effect, feature_value, number, signed, without_date_unit
+from dashboard.formatting import effect, feature_value, without_date_unit
 from dashboard.status import notice
 from dashboard.store import DashboardStore
-from dashboard.wording import Language, word
+from dashboard.wording import word
+from scoring.wording import Language
+from scoring.wording.formats import number, signed
 
 TOP_FACTORS = 10
 TOP_IMPORTANCE = 10

@@ -7,10 +7,9 @@ both languages have the same keys and placeholders.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-Language = Literal["en", "fr"]
-LANGUAGES: tuple[Language, ...] = ("en", "fr")
+from scoring.wording import Language
 
 WORDS: dict[Language, dict[str, str]] = {
     "en": {
@@ -78,14 +77,8 @@ WORDS: dict[Language, dict[str, str]] = {
         "choose": "Choose a client to see the decision.",
         "not_an_id": "'{text}' is not a client ID: type digits only.",
         # common
-        "unknown": "unknown",
         "yes": "yes",
         "no": "no",
-        "ago": "{span} ago",
-        "in": "in {span}",
-        "years": "{n} years",
-        "months": "{n} months",
-        "days": "{n} days",
         "not_employed": "not employed / pensioner",
     },
     "fr": {
@@ -145,14 +138,8 @@ WORDS: dict[Language, dict[str, str]] = {
         "recent": "Clients récents",
         "choose": "Choisissez un client pour voir la décision.",
         "not_an_id": "« {text} » n'est pas un identifiant client : tapez uniquement des chiffres.",
-        "unknown": "inconnu",
         "yes": "oui",
         "no": "non",
-        "ago": "il y a {span}",
-        "in": "dans {span}",
-        "years": "{n} ans",
-        "months": "{n} mois",
-        "days": "{n} jours",
         "not_employed": "sans emploi / retraité",
     },
 }

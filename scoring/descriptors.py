@@ -16,10 +16,9 @@ import pandas as pd
 
 from scoring.features import FEATURES
 from scoring.schema import APPLICATION_TRAIN
-from scoring.schema.common import SENTINEL_DAYS  # DAYS_EMPLOYED of pensioners, the unemployed
+from scoring.schema.common import DAYS_PER_YEAR, SENTINEL_DAYS  # 365243: pensioners, unemployed
 
 TOP_FEATURES = 10
-DAYS_PER_YEAR = 365.25
 Transform = Callable[[np.ndarray], np.ndarray]
 
 
@@ -39,46 +38,61 @@ def _inverse(values: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Descriptor:
-    """A snapshot column in human units: its source (application column or feature)."""
+    """A snapshot column in human units: its source (application column or feature).
+
+    A column shown as its application column is (same values) takes the schema's labels, so
+    a category reads the same in the profile, the reasons and the peer views; a converted
+    value (years of age, term in months, a ratio turned over) says what it became.
+    """
 
     name: str
     source: str
-    label_en: str
-    label_fr: str
+    label_en: str = ""
+    label_fr: str = ""
     unit: str | None = None
     transform: Transform = _identity
     categorical: bool = False
 
+    def __post_init__(self) -> None:
+        if not self.label_en:
+            column = APPLICATION_TRAIN[self.source]
+            object.__setattr__(self, "label_en", column.label_en)
+            object.__setattr__(self, "label_fr", column.label_fr)
 
-def _category(name: str, source: str, label_en: str, label_fr: str) -> Descriptor:
-    return Descriptor(name, source, label_en, label_fr, categorical=True)
+
+def _category(name: str, source: str) -> Descriptor:
+    return Descriptor(name, source, categorical=True)
+
+
+def _as_applied(name: str, source: str, unit: str | None = None) -> Descriptor:
+    return Descriptor(name, source, unit=unit)
 
 
 DESCRIPTORS: tuple[Descriptor, ...] = (
     Descriptor("age_years", "DAYS_BIRTH", "Age", "Âge", "years", _years),
-    Descriptor("income", "AMT_INCOME_TOTAL", "Income", "Revenu", "currency"),
-    Descriptor("credit", "AMT_CREDIT", "Credit amount", "Montant du crédit", "currency"),
-    Descriptor("annuity", "AMT_ANNUITY", "Annuity", "Annuité", "currency"),
-    Descriptor("goods_price", "AMT_GOODS_PRICE", "Price of the goods", "Prix du bien", "currency"),
+    _as_applied("income", "AMT_INCOME_TOTAL", "currency"),
+    _as_applied("credit", "AMT_CREDIT", "currency"),
+    _as_applied("annuity", "AMT_ANNUITY", "currency"),
+    _as_applied("goods_price", "AMT_GOODS_PRICE", "currency"),
     # Credit / annuity: the number of annuities, read as months as usual for this data.
     Descriptor("term_months", "PAYMENT_RATE", "Term", "Durée", "months", _inverse),
     Descriptor(
         "employment_years", "DAYS_EMPLOYED", "Years in current job", "Ancienneté", "years", _years
     ),
-    Descriptor("ext_source_1", "EXT_SOURCE_1", "External score 1", "Score externe 1", "score"),
-    Descriptor("ext_source_2", "EXT_SOURCE_2", "External score 2", "Score externe 2", "score"),
-    Descriptor("ext_source_3", "EXT_SOURCE_3", "External score 3", "Score externe 3", "score"),
-    _category("gender", "CODE_GENDER", "Gender", "Genre"),
-    _category("contract_type", "NAME_CONTRACT_TYPE", "Contract type", "Type de contrat"),
-    _category("education", "NAME_EDUCATION_TYPE", "Education", "Niveau d'études"),
-    _category("family_status", "NAME_FAMILY_STATUS", "Family status", "Situation familiale"),
-    _category("income_type", "NAME_INCOME_TYPE", "Income type", "Type de revenu"),
-    _category("housing", "NAME_HOUSING_TYPE", "Housing", "Logement"),
-    _category("own_car", "FLAG_OWN_CAR", "Owns a car", "Possède une voiture"),
-    _category("own_realty", "FLAG_OWN_REALTY", "Owns real estate", "Possède un bien immobilier"),
-    Descriptor("region_rating", "REGION_RATING_CLIENT", "Region rating", "Note de la région"),
-    Descriptor("children", "CNT_CHILDREN", "Children", "Enfants", "count"),
-    Descriptor("family_size", "CNT_FAM_MEMBERS", "Family size", "Taille du foyer", "count"),
+    _as_applied("ext_source_1", "EXT_SOURCE_1", "score"),
+    _as_applied("ext_source_2", "EXT_SOURCE_2", "score"),
+    _as_applied("ext_source_3", "EXT_SOURCE_3", "score"),
+    _category("gender", "CODE_GENDER"),
+    _category("contract_type", "NAME_CONTRACT_TYPE"),
+    _category("education", "NAME_EDUCATION_TYPE"),
+    _category("family_status", "NAME_FAMILY_STATUS"),
+    _category("income_type", "NAME_INCOME_TYPE"),
+    _category("housing", "NAME_HOUSING_TYPE"),
+    _category("own_car", "FLAG_OWN_CAR"),
+    _category("own_realty", "FLAG_OWN_REALTY"),
+    _as_applied("region_rating", "REGION_RATING_CLIENT"),
+    _as_applied("children", "CNT_CHILDREN", "count"),
+    _as_applied("family_size", "CNT_FAM_MEMBERS", "count"),
     Descriptor(
         "credit_income_ratio",
         "INCOME_CREDIT_PERC",

@@ -18,11 +18,23 @@ import numpy as np
 from scoring.features import FEATURES, FeatureInfo
 from scoring.features.application import BINARY, ONE_HOT, TABLE
 from scoring.features.labels import safe_name
-from scoring.serving.responses import MAX_REASONS, Language, Reason, Reasons
+from scoring.schema.common import DAYS_PER_MONTH
+from scoring.serving.responses import MAX_REASONS, Reason, Reasons
+from scoring.wording import Language
+from scoring.wording.formats import (
+    NARROW_SPACE,
+    age_years,
+    duration,
+    number,
+    percent,
+    quantity,
+    relative,
+    unknown,
+)
+from scoring.wording.levels import level_name
 
 NEGLIGIBLE = 1e-6  # |log-odds| below which a feature did not move the score
 AGE = "DAYS_BIRTH"
-_DAYS_PER_YEAR, _DAYS_PER_MONTH = 365.25, 30.4375
 # Relative-date suffixes of the labels: the value already says "3.2 years ago".
 _DATE_SUFFIXES = (
     " (days before application)",
@@ -36,12 +48,12 @@ _DATE_SUFFIXES = (
 )
 _TEMPLATES = {
     "en": (
-        "{label} is {adjective} ({value}, {comparison} than {share} % of clients): "
+        "{label} is {adjective} ({value}, {comparison} than {share} of clients): "
         "it {effect} the risk.",
         "{label}: {value}, which {effect} the risk.",
     ),
     "fr": (
-        "{label} : {adjective} ({value} ; {comparison} que {share} % des clients), "
+        "{label} : {adjective} ({value} ; {comparison} que {share} des clients), "
         "ce qui {effect} le risque.",
         "{label} : {value}, ce qui {effect} le risque.",
     ),
@@ -62,16 +74,8 @@ _SCALES = {
         "future": (("date lointaine", "plus lointaine"), ("date proche", "plus proche")),
     },
 }
-_WORDS = {
-    "en": {"unknown": "unknown", "yes": "yes", "no": "no", "ago": "{} ago", "in": "in {}"},
-    "fr": {"unknown": "inconnu", "yes": "oui", "no": "non", "ago": "il y a {}", "in": "dans {}"},
-}
+_WORDS = {"en": {"yes": "yes", "no": "no"}, "fr": {"yes": "oui", "no": "non"}}
 _EMPLOYED = {"en": "employed for {}", "fr": "en poste depuis {}"}  # DAYS_EMPLOYED, past
-_NOUNS = {  # singular, plural
-    "en": {"day": ("day", "days"), "month": ("month", "months"), "year": ("year", "years")},
-    "fr": {"day": ("jour", "jours"), "month": ("mois", "mois"), "year": ("an", "ans")},
-}
-_YES_NO_LEVELS = {"N": "no", "Y": "yes"}
 
 
 @dataclass(frozen=True)
@@ -201,8 +205,8 @@ def _level(fact: _Fact, values: np.ndarray, language: Language) -> str:
         active = np.flatnonzero(x == 1.0)
         level = fact.levels[active[0]] if len(active) else None
     if level is None:
-        return _WORDS[language]["unknown"]
-    return _WORDS[language][_YES_NO_LEVELS[level]] if level in _YES_NO_LEVELS else level
+        return unknown(language)
+    return level_name(fact.key, level, language)
 
 
 def _scale(fact: _Fact, x: float) -> str:
@@ -235,51 +239,31 @@ def _rank(
         return None
     up = below >= above
     adjective, comparison = _SCALES[language][scale][0 if up else 1]
-    return {"adjective": adjective, "comparison": comparison, "share": below if up else above}
+    share = percent((below if up else above) / 100, language, 0)
+    return {"adjective": adjective, "comparison": comparison, "share": share}
 
 
 def _display(fact: _Fact, x: float, language: Language) -> str:
     """The value in human units: years, months, amounts with separators, percentages."""
-    words = _WORDS[language]
     if np.isnan(x):
-        return words["unknown"]
+        return unknown(language)
     if fact.key == AGE:
-        return _quantity(float(np.floor(-x / _DAYS_PER_YEAR)), "year", language)
+        return quantity(age_years(x), "year", language)
+    if fact.unit == "days" and fact.key == "DAYS_EMPLOYED" and x <= 0:
+        return _EMPLOYED[language].format(duration(x, language))
     if fact.unit in ("days", "months"):
-        span = (
-            _span(abs(x), language) if fact.unit == "days" else _quantity(abs(x), "month", language)
-        )
-        if x > 0:
-            return words["in"].format(span)
-        return (_EMPLOYED[language] if fact.key == "DAYS_EMPLOYED" else words["ago"]).format(span)
+        return relative(x if fact.unit == "days" else x * DAYS_PER_MONTH, language)
     if fact.unit == "flag" and x in (0.0, 1.0):
-        return words["yes"] if x == 1.0 else words["no"]
+        return _WORDS[language]["yes" if x == 1.0 else "no"]
     if fact.unit in ("ratio", "flag"):
-        percent = 100.0 * x
-        return f"{_number(percent, 0 if percent.is_integer() else 1, language)} %"
+        return percent(x, language, 0 if (100.0 * x).is_integer() else 1)
     if fact.unit == "years":
-        return _quantity(x, "year", language)
+        return quantity(x, "year", language)
     if fact.unit == "hours":
-        return f"{_number(x, 0, language)} h"
+        return f"{number(x, language)}{NARROW_SPACE if language == 'fr' else ' '}h"
     if fact.unit == "currency":
-        return _number(x, 0 if abs(x) >= 100 or x.is_integer() else 2, language)
-    return _number(x, _decimals(x), language)
-
-
-def _span(days: float, language: Language) -> str:
-    """A duration in the largest unit that stays readable: days, months, then years."""
-    if days < 60:
-        return _quantity(float(round(days)), "day", language)
-    if days < 730:
-        return _quantity(float(round(days / _DAYS_PER_MONTH)), "month", language)
-    return f"{_number(days / _DAYS_PER_YEAR, 1, language)} {_NOUNS[language]['year'][1]}"
-
-
-def _quantity(n: float, noun: str, language: Language) -> str:
-    """E.g. "1 month", "2 months"; French keeps the singular below 2 ("1,5 an")."""
-    plural = n != 1 if language == "en" else n >= 2
-    text = _number(n, 0 if n.is_integer() else 1, language)
-    return f"{text} {_NOUNS[language][noun][plural]}"
+        return number(x, language, 0 if abs(x) >= 100 or x.is_integer() else 2)
+    return number(x, language, _decimals(x))
 
 
 def _decimals(x: float) -> int:
@@ -287,11 +271,3 @@ def _decimals(x: float) -> int:
     if x.is_integer() or abs(x) >= 100:
         return 0
     return 2 if abs(x) < 10 else 1
-
-
-def _number(x: float, decimals: int, language: Language) -> str:
-    """Thousands separators and decimal mark of the language: 1,234.5 / 1 234,5."""
-    text = f"{x:,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]  # no "-0"
-    return text if language == "en" else text.translate(str.maketrans({",": " ", ".": ","}))

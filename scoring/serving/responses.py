@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scoring.wording import Language
+
 MAX_REASONS = 4  # per direction: adverse-action notices state a few principal reasons
-Language = Literal["en", "fr"]
 
 _PREDICTION_EXAMPLE = {
     "client_id": 900001,

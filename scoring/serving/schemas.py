@@ -40,7 +40,7 @@ from pydantic_core import PydanticCustomError
 
 from scoring.schema import APPLICATION_TEST, HISTORY, HISTORY_NAMES, TABLES
 from scoring.schema.core import Column, Table
-from scoring.serving.responses import Language
+from scoring.wording import Language
 
 MAX_RECORDS = 10_000  # per history table of one request, and applications per batch
 ANONYMOUS_ID = 0  # links the rows of an application sent without SK_ID_CURR

@@ -69,7 +69,7 @@ def amount(x: float | None, language: Language, currency: str = "") -> str:
 
 
 def quantity(n: float, noun: str, language: Language) -> str:
-    """"1 month", "2 months"; French keeps the singular below 2 ("1,5 an")."""
+    """A counted noun, "1 month", "2 months"; French keeps the singular below 2 ("1,5 an")."""
     plural = n != 1 if language == "en" else abs(n) >= 2
     text = number(n, language, 0 if float(n).is_integer() else 1)
     return f"{text} {_NOUNS[language][noun][plural]}"

@@ -19,8 +19,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from dashboard.formatting import percent
 from devtools.servers import free_port, start_dashboard, stop, wait_ready
+from scoring.wording.formats import percent
 from tests.support.serving import AUTH, TOKEN
 from training.snapshot import write_snapshot
 

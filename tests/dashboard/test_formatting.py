@@ -12,22 +12,19 @@ import pytest
 
 from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL, gauge, gauge_upper
 from dashboard.formatting import (
-    age_years,
-    amount,
     column_label,
     column_value,
     distance,
     employment,
     feature_value,
-    percent,
     points,
-    signed,
     verdict,
 )
 from dashboard.profile import profile_rows
 from dashboard.selection import SelectionView, id_index, matching_ids, snapshot_ids
 from dashboard.store import DashboardStore
 from dashboard.wording import WORDS
+from scoring.wording.formats import age_years, amount, percent, signed
 from tests.support.dashboard import APPLICATION
 
 
@@ -37,7 +34,7 @@ def test_human_units_in_english_and_french() -> None:
     assert employment(365243, "fr") == "sans emploi / retraité"
     assert employment(-4530, "en") == "12.4 years ago"
     assert amount(981917.96, "en") == "981,918" and amount(981917.96, "fr") == "981\u202f918"
-    assert percent(0.042, "en") == "4.2 %" and percent(0.042, "fr") == "4,2 %"
+    assert percent(0.042, "en") == "4.2%" and percent(0.042, "fr") == "4,2\u202f%"
     assert points(0.0161, "en") == "+1.6" and points(-0.0004, "en") == "0.0"
     assert signed(-1234.5, "fr", 1) == "−1\u202f234,5" and signed(0.3, "en") == "+0.30"
     assert column_value("FLAG_OWN_CAR", "Y", "fr") == "oui"
@@ -47,7 +44,7 @@ def test_human_units_in_english_and_french() -> None:
 def test_feature_values_follow_their_unit() -> None:
     assert feature_value("DAYS_ID_PUBLISH", -857.0, "days", "en") == "2.3 years ago"
     assert feature_value("X", -45.0, "days", "fr") == "il y a 45 jours"
-    assert feature_value("CREDIT_GOODS_RATIO", 1.0009, "ratio", "en") == "100.1 %"
+    assert feature_value("CREDIT_GOODS_RATIO", 1.0009, "ratio", "en") == "100.1%"
     assert feature_value("FLAG_OWN_REALTY_Y", 0.0, "flag", "en") == "no"
     assert feature_value("BURO_DAYS_CREDIT_SUM", -3000.0, "days", "en") == "-3,000"
     assert feature_value("EXT_SOURCE_3", 0.2596, "score", "fr") == "0,26"
@@ -61,7 +58,7 @@ def test_labels_come_from_the_schema_without_the_day_unit() -> None:
 
 def test_the_verdict_reads_like_the_issue_asks() -> None:
     assert verdict("granted", 0.042, 0.073, "en") == (
-        "The application would be granted: estimated risk 4.2 %, below the 7.3 % limit."
+        "The application would be granted: estimated risk 4.2%, below the 7.3% limit."
     )
     assert verdict("refused", 0.12, 0.073, "fr").startswith("La demande serait refusée")
     assert distance(0.042, 0.073, "en") == "▼ 3.1 points below the limit"
@@ -82,7 +79,7 @@ def test_gauge_marks_the_refusal_side_with_hatching_not_colour_alone() -> None:
     assert refusal.hatch_pattern == HATCH and refusal.fill_color == REFUSAL
     assert next(q for q in quads if q.right == pytest.approx(7.3)).fill_color == ACCEPTANCE
     labels = [getattr(item, "text", "") for item in fig.center]
-    assert "limit 7.3 %" in labels and "this client 6.5 %" in labels
+    assert "limit 7.3%" in labels and "this client 6.5%" in labels
     assert gauge_upper(0.065, 0.073) == 25 and gauge_upper(0.9, 0.073) == 100
 
 

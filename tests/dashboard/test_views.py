@@ -13,12 +13,13 @@ from dashboard.api import CreditApi
 from dashboard.app import App, create_app
 from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL, waterfall
 from dashboard.decision import DecisionView, verdict_html
-from dashboard.formatting import age_years, percent, without_date_unit
+from dashboard.formatting import without_date_unit
 from dashboard.profile import ProfileView
 from dashboard.selection import SelectionView
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
 from dashboard.why import WhyView, factors_table, global_importance, strongest, waterfall_bars
+from scoring.wording.formats import age_years, percent
 from tests.support.dashboard import rendered_text
 from tests.support.serving import TOKEN, LiveService
 

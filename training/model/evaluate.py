@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, brier_score_loss, log_loss, roc_auc_score
 
+from scoring.schema.common import DAYS_PER_YEAR
 from training.model.threshold import CostMatrix, decision_metrics
 
 # Below this size a group's AUC is noise; it is reported as unknown.
@@ -25,7 +26,6 @@ MIN_ROWS_FOR_AUC = 20
 FOUR_FIFTHS = 0.8
 AGE_EDGES = (30, 40, 50, 60)
 AGE_BANDS = ("<30", "30-39", "40-49", "50-59", "60+")
-DAYS_PER_YEAR = 365.25
 
 
 def classification_metrics(

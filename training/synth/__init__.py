@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.schema import APPLICATION_TEST, APPLICATION_TRAIN, TABLES
+from scoring.schema.common import DAYS_PER_YEAR
 from training.synth import calibrate
 from training.synth.application import generate_applications, order_like_schema
 from training.synth.bureau import generate_bureau
@@ -22,7 +23,7 @@ from training.validation import validate_frame
 # application_test holds 48,744 clients for 307,511 in application_train.
 TEST_SHARE = 48_744 / 307_511
 FIRST_CLIENT_ID = 100_002
-MEAN_AGE_DAYS = 43.9 * 365.25
+MEAN_AGE_DAYS = 43.9 * DAYS_PER_YEAR
 
 Progress = Callable[[str], None]
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.schema import TABLES
+from scoring.schema.common import DAYS_PER_MONTH
 from training.synth.copula import GaussianCopula
 from training.synth.marginals import Marginal, fit_category, fit_numeric, normal_scores
 
@@ -169,5 +170,5 @@ def calibrate_table(name: str, frame: pd.DataFrame) -> dict[str, Any]:
 PROPENSITY_RISK_CORRELATION = {"bureau": 0.3, "previous_application": 0.3, "payments": 0.3}
 # Correlation of a single monthly status / instalment with the client's propensity.
 ROW_SIGNAL = 0.35
-MONTH_DAYS = 30.4375
+MONTH_DAYS = DAYS_PER_MONTH
 HISTORY_MONTHS = 96

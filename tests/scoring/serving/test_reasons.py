@@ -81,18 +81,20 @@ def test_one_hot_siblings_read_as_the_clients_category() -> None:
     [reason] = all_reasons(explain_reasons(contributions, values, {}, "en"))
     assert reason.feature == "NAME_INCOME_TYPE"
     assert reason.contribution == pytest.approx(0.3)
-    assert reason.value == "Working"
-    assert reason.text == "Income type: Working, which raises the risk."
+    assert reason.value == "employee"  # the level's name, never the raw code "Working"
+    assert reason.text == "Income type: employee, which raises the risk."
     [french] = all_reasons(explain_reasons(contributions, values, {}, "fr"))
-    assert french.text == "Type de revenu : Working, ce qui augmente le risque."
+    assert french.text == "Type de revenu : salarié(e), ce qui augmente le risque."
     values[INDEX["NAME_INCOME_TYPE_Working"]] = 0.0  # no level set: the category is unknown
     [unknown] = all_reasons(explain_reasons(contributions, values, {}, "fr"))
     assert unknown.value == "inconnu" and "Pensioner" not in unknown.text
 
 
 def test_binary_categoricals_show_their_level() -> None:
-    assert only_reason("CODE_GENDER", 0.0).text == "Gender: F, which raises the risk."
-    assert only_reason("CODE_GENDER", 1.0, "fr", -0.2).text == "Sexe : M, ce qui réduit le risque."
+    assert only_reason("CODE_GENDER", 0.0).text == "Gender: woman, which raises the risk."
+    assert (
+        only_reason("CODE_GENDER", 1.0, "fr", -0.2).text == "Sexe : homme, ce qui réduit le risque."
+    )
     assert only_reason("FLAG_OWN_CAR", 0.0).value == "no"
     assert only_reason("FLAG_OWN_REALTY", 1.0, "fr").value == "oui"
     assert only_reason("CODE_GENDER", np.nan).value == "unknown"
@@ -107,16 +109,16 @@ def test_binary_categoricals_show_their_level() -> None:
         ("DAYS_ID_PUBLISH", -1.0, "1 day ago", "il y a 1 jour"),
         ("DAYS_REGISTRATION", -400.0, "13 months ago", "il y a 13 mois"),
         ("BURO_DAYS_CREDIT_ENDDATE_MAX", 800.0, "in 2.2 years", "dans 2,2 ans"),
-        ("BURO_MONTHS_BALANCE_MIN_MIN", -24.0, "24 months ago", "il y a 24 mois"),
-        ("AMT_CREDIT", 1234567.0, "1,234,567", "1 234 567"),
+        ("BURO_MONTHS_BALANCE_MIN_MIN", -24.0, "2 years ago", "il y a 2 ans"),
+        ("AMT_CREDIT", 1234567.0, "1,234,567", "1\u202f234\u202f567"),
         ("AMT_ANNUITY", 12.5, "12.50", "12,50"),
-        ("PAYMENT_RATE", 0.0523, "5.2 %", "5,2 %"),
-        ("ANNUITY_INCOME_PERC", 0.25, "25 %", "25 %"),
-        ("INSTAL_DAYS_ENTRY_PAYMENT_SUM", -101690.0, "-101,690", "-101 690"),
+        ("PAYMENT_RATE", 0.0523, "5.2%", "5,2\u202f%"),
+        ("ANNUITY_INCOME_PERC", 0.25, "25%", "25\u202f%"),
+        ("INSTAL_DAYS_ENTRY_PAYMENT_SUM", -101690.0, "-101,690", "-101\u202f690"),
         ("EXT_SOURCE_3", 0.21, "0.21", "0,21"),
         ("OWN_CAR_AGE", 1.0, "1 year", "1 an"),
         ("OWN_CAR_AGE", 12.0, "12 years", "12 ans"),
-        ("HOUR_APPR_PROCESS_START", 14.0, "14 h", "14 h"),
+        ("HOUR_APPR_PROCESS_START", 14.0, "14 h", "14\u202fh"),
         ("CNT_CHILDREN", 2.0, "2", "2"),
         ("DAYS_EMPLOYED_ANOM", 1.0, "yes", "oui"),
         ("FLAG_DOCUMENT_3", 0.0, "no", "non"),
@@ -140,27 +142,27 @@ def test_day_labels_lose_their_day_suffix() -> None:
 def test_percentile_phrase_places_the_client_among_all_clients() -> None:
     reason = only_reason("EXT_SOURCE_3", 0.21, reference=SCORE_REFERENCE)
     assert reason.text == (
-        "External score 3 is low (0.21, lower than 79 % of clients): it raises the risk."
+        "External score 3 is low (0.21, lower than 79% of clients): it raises the risk."
     )
     french = only_reason("EXT_SOURCE_3", 0.12, "fr", reference=SCORE_REFERENCE)
     assert french.text == (
-        "Score externe 3 : niveau faible (0,12 ; plus bas que 88 % des clients), "
+        "Score externe 3 : niveau faible (0,12 ; plus bas que 88\u202f% des clients), "
         "ce qui augmente le risque."
     )
     high = only_reason("EXT_SOURCE_3", 0.9, contribution=-0.3, reference=SCORE_REFERENCE)
-    assert "is high (0.90, higher than 90 % of clients): it lowers the risk." in high.text
+    assert "is high (0.90, higher than 90% of clients): it lowers the risk." in high.text
     assert "% of clients" not in only_reason("EXT_SOURCE_3", 0.21).text  # no reference
 
 
 def test_dates_and_age_compare_in_their_own_words() -> None:
     ages = {"DAYS_BIRTH": {"percentiles": np.linspace(-25000, -7000, 101).tolist()}}
     old = only_reason("DAYS_BIRTH", -23200.0, reference={"features": ages})
-    assert "Age is high (63 years, older than 90 % of clients)" in old.text
+    assert "Age is high (63 years, older than 90% of clients)" in old.text
     young = only_reason("DAYS_BIRTH", -8000.0, "fr", reference={"features": ages})
-    assert "Âge : niveau faible (21 ans ; plus jeune que 95 % des clients)" in young.text
+    assert "Âge : niveau faible (21 ans ; plus jeune que 95\u202f% des clients)" in young.text
     jobs = {"DAYS_EMPLOYED": {"percentiles": np.linspace(-10000, 0, 101).tolist()}}
     recent = only_reason("DAYS_EMPLOYED", -500.0, "fr", reference={"features": jobs})
-    assert "date récente (en poste depuis 16 mois ; plus récente que 95 % des clients)" in (
+    assert "date récente (en poste depuis 16 mois ; plus récente que 95\u202f% des clients)" in (
         recent.text
     )
 
