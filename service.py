@@ -2,7 +2,7 @@
 
 Thin by design: endpoints validate with the pydantic models of
 :mod:`scoring.serving.schemas` and delegate to :class:`scoring.serving.engine.ScoringEngine`.
-Configuration comes from the environment (see README, "Scoring service").
+Configuration is :class:`scoring.settings.ServiceSettings`, read once here (docs/service.md).
 """
 
 from __future__ import annotations
