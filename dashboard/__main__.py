@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import threading
 
 import panel as pn
 
@@ -22,6 +23,7 @@ from dashboard.config import (
     Settings,
     load_settings,
 )
+from dashboard.peer_plots import warm_up
 
 
 def credentials(settings: Settings) -> tuple[str, str, bool]:
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         """Called for every browser session: each gets its own store."""
         return create_app(api, str(settings.snapshot_path))
 
-    pn.serve(
+    server = pn.serve(
         session,
         port=args.port,
         address=args.address,
@@ -70,7 +72,13 @@ def main(argv: list[str] | None = None) -> None:
         cookie_secret=settings.cookie_secret or secrets.token_urlsafe(32),
         title=TITLE,
         show=False,
+        start=False,
     )
+    server.start()
+    # Once the server answers, the score map's heavy imports (~1 s) load in the background
+    # instead of delaying the start or the first peer comparison.
+    server.io_loop.call_later(1.0, threading.Thread(target=warm_up, daemon=True).start)
+    server.io_loop.start()
 
 
 if __name__ == "__main__":

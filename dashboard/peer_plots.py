@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import datashader as ds
 import holoviews as hv
 import holoviews.plotting.bokeh  # the Bokeh backend the options below are for
 import numpy as np
 import pandas as pd
-from holoviews.operation.datashader import rasterize
 
 from dashboard.charts import ACCEPTANCE, REFUSAL, TEXT
 from dashboard.peer_groups import Group
@@ -117,6 +115,9 @@ def score_map(
     client_label: str,
 ) -> hv.Overlay:
     """Every client at (x, y), coloured by the mean probability of default per pixel."""
+    import datashader as ds  # ~1 s of numba start-up: paid here, not when the app starts
+    from holoviews.operation.datashader import rasterize
+
     x_label, y_label, score_label = labels
     # Fixed column names, labels only as dimension labels: datashader compiles its
     # aggregation once per column-name pair, so human labels as names cost a ~0.3 s
@@ -147,3 +148,9 @@ def score_map(
     text = text.opts(text_color=TEXT, text_font_style="bold", background_fill_color="white",
                      background_fill_alpha=0.85)  # fmt: skip
     return image * star * text
+
+
+def warm_up() -> None:
+    """Import the rasterising stack ahead of the first score map (run in the background)."""
+    import datashader  # noqa: F401
+    import holoviews.operation.datashader  # noqa: F401
