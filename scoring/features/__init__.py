@@ -2,8 +2,8 @@
 
 The feature set follows the Kaggle kernel "LightGBM with simple features" (jsaguiar),
 trimmed for explainability. :data:`FEATURES` is the ordered catalogue with English and
-French labels; :func:`build_batch` (training, batch scoring) and :func:`build_online`
-(API) both run :func:`build_features`.
+French labels; :func:`build_batch` (training, batch scoring), :func:`build_online` and
+:func:`build_online_batch` (API) all run :func:`build_features`.
 """
 
 from scoring.features.labels import FeatureInfo
@@ -14,6 +14,7 @@ from scoring.features.pipeline import (
     build_batch,
     build_features,
     build_online,
+    build_online_batch,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "build_batch",
     "build_features",
     "build_online",
+    "build_online_batch",
 ]

@@ -101,6 +101,49 @@ def build_online(
     return build_features(tables).values[0]
 
 
+def build_online_batch(
+    items: Sequence[tuple[Mapping[str, Any], Mapping[str, Sequence[Mapping[str, Any]]]]],
+) -> np.ndarray:
+    """Feature rows of many (application, history) items, each identical to :func:`build_online`.
+
+    Items are grouped by which history tables they provide (a table given empty means
+    "no such history", a table absent means "unknown"), and each group runs through
+    ``build_features`` once. Inside a group, rows are keyed by position and each item's
+    bureau ids are renumbered, so that two applications can never share history.
+    """
+    values = np.empty((len(items), len(FEATURE_NAMES)))
+    groups: dict[frozenset[str], list[int]] = {}
+    for row, (_, history) in enumerate(items):
+        groups.setdefault(frozenset(history), []).append(row)
+    for provided, rows in groups.items():
+        values[rows] = _group_features([items[row] for row in rows], provided)
+    return values
+
+
+def _group_features(
+    items: Sequence[tuple[Mapping[str, Any], Mapping[str, Sequence[Mapping[str, Any]]]]],
+    provided: frozenset[str],
+) -> np.ndarray:
+    applications = [{**app, "SK_ID_CURR": row} for row, (app, _) in enumerate(items)]
+    tables = {"application": records_to_columns(applications, APPLICATION_TEST)}
+    bureau_ids = [
+        {record["SK_ID_BUREAU"]: i for i, record in enumerate(history.get("bureau", ()))}
+        for _, history in items
+    ]
+    offsets = np.cumsum([0] + [len(ids) for ids in bureau_ids])
+    for name in provided:
+        records = []
+        for row, (_, history) in enumerate(items):
+            for record in history[name]:
+                relinked = {**record, "SK_ID_CURR": row}
+                if "SK_ID_BUREAU" in record and name in ("bureau", "bureau_balance"):
+                    local = bureau_ids[row].get(record["SK_ID_BUREAU"], -1)
+                    relinked["SK_ID_BUREAU"] = offsets[row] + local if local >= 0 else -1 - row
+                records.append(relinked)
+        tables[name] = records_to_columns(records, TABLES[name])
+    return build_features(tables).values
+
+
 def build_batch(
     frames: Mapping[str, pd.DataFrame], application: str = "application_train"
 ) -> FeatureMatrix:

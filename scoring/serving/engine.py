@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from scoring.columns import records_to_columns
-from scoring.features import FEATURE_NAMES, build_features, build_online
+from scoring.features import build_online, build_online_batch
 from scoring.model import store
 from scoring.model.scorer import CreditModel
-from scoring.schema import APPLICATION_TEST, TABLES
 from scoring.serving import responses, schemas
 from scoring.serving.audit import AuditLog, AuditUnavailable, DecisionRecord, digest
 from scoring.serving.portfolio import Portfolio
@@ -107,9 +105,8 @@ class ScoringEngine:
     def predict_batch(self, request: schemas.BatchRequest) -> responses.BatchPrediction:
         """Score many applications in one vectorised pass; identical to single calls."""
         items = [item.to_online() for item in request.applications]
-        values, client_ids = _batch_features(
-            items, [item.application.SK_ID_CURR for item in request.applications]
-        )
+        values = build_online_batch(items)
+        client_ids = [item.application.SK_ID_CURR for item in request.applications]
         probabilities = self.model.predict_proba(values)
         decisions = self.model.decide(probabilities)
         predictions = [
@@ -216,50 +213,6 @@ def _record(
         reasons=None if reasons is None else reasons.model_dump(mode="json"),
         language=getattr(request, "language", "en"),
     )
-
-
-def _batch_features(
-    items: Sequence[tuple[dict[str, Any], Mapping[str, list[dict[str, Any]]]]],
-    client_ids: list[int | None],
-) -> tuple[np.ndarray, list[int | None]]:
-    """One feature matrix for all items, row for row identical to single calls.
-
-    Items are grouped by which history tables they provide (a table given empty means
-    "no such history", a table absent means "unknown"), and each group runs through
-    ``build_features`` once. Inside a group, rows are keyed by position and each item's
-    bureau ids are renumbered, so that two applications can never share history.
-    """
-    values = np.empty((len(items), len(FEATURE_NAMES)))
-    groups: dict[frozenset[str], list[int]] = {}
-    for row, (_, history) in enumerate(items):
-        groups.setdefault(frozenset(history), []).append(row)
-    for provided, rows in groups.items():
-        values[rows] = _group_features([items[row] for row in rows], provided)
-    return values, client_ids
-
-
-def _group_features(
-    items: Sequence[tuple[dict[str, Any], Mapping[str, list[dict[str, Any]]]]],
-    provided: frozenset[str],
-) -> np.ndarray:
-    applications = [{**app, "SK_ID_CURR": row} for row, (app, _) in enumerate(items)]
-    tables = {"application": records_to_columns(applications, APPLICATION_TEST)}
-    bureau_ids = [
-        {record["SK_ID_BUREAU"]: i for i, record in enumerate(history.get("bureau", ()))}
-        for _, history in items
-    ]
-    offsets = np.cumsum([0] + [len(ids) for ids in bureau_ids])
-    for name in provided:
-        records = []
-        for row, (_, history) in enumerate(items):
-            for record in history[name]:
-                relinked = {**record, "SK_ID_CURR": row}
-                if "SK_ID_BUREAU" in record and name in ("bureau", "bureau_balance"):
-                    local = bureau_ids[row].get(record["SK_ID_BUREAU"], -1)
-                    relinked["SK_ID_BUREAU"] = offsets[row] + local if local >= 0 else -1 - row
-                records.append(relinked)
-        tables[name] = records_to_columns(records, TABLES[name])
-    return build_features(tables).values
 
 
 __all__ = ["ClientNotFound", "ScoringEngine", "ServiceError", "Unavailable"]
