@@ -13,6 +13,10 @@ PORT ?= 3000
 WORKERS ?= 1
 INPUT ?= $(DATA)/application_test.csv
 OUTPUT ?= data/scores.csv
+BENTO ?= credit_scoring_service:latest
+IMAGE ?= credit-scoring
+# Absolute: `make container` runs it from / (see there).
+BENTOML := $(CURDIR)/$(VENV)/bin/bentoml
 # pytest-xdist workers for `make test` and `make test-fast` (1 runs in this process).
 JOBS ?= 2
 
@@ -88,11 +92,22 @@ requirements-check: setup ## Fail when requirements/service.txt and uv.lock disa
 bento: setup ## Build the Bento (service.py, the scoring package and the model) with bentoml build
 	$(VENV)/bin/bentoml build --output tag
 
-container: bento ## Build the OCI image (docker if a daemon runs, else buildah; see docs/container.md)
-	scripts/container.sh build
+# The image is IMAGE:<Bento version> and IMAGE:latest. Docker builds it when its daemon
+# answers; else scripts/container-buildah.sh does, with buildah and no daemon. `cd /`: BentoML
+# >= 1.4.36 refuses the Bento's Dockerfile template outside the working directory at
+# containerize time (bentoml/BentoML#5566); from / the temporary build context is inside it.
+container: bento ## Build the OCI image IMAGE=credit-scoring (Docker, else buildah; docs/container.md)
+	@if docker info >/dev/null 2>&1; then \
+		version=$$(basename "$$($(BENTOML) get $(BENTO) -o path)") && cd / && \
+		$(BENTOML) containerize $(BENTO) --opt build-arg=UV_VERSION=$(UV_VERSION) \
+			-t $(IMAGE):$$version -t $(IMAGE):latest && \
+		docker image ls $(IMAGE):$$version; \
+	else \
+		IMAGE=$(IMAGE) UV_VERSION=$(UV_VERSION) scripts/container-buildah.sh $(BENTO); \
+	fi
 
-container-smoke: ## Run the image on localhost: wait for /readyz, score one application, check auth
-	scripts/container.sh smoke
+container-smoke: setup ## Run IMAGE:latest: /readyz, one application scored with the token, 401 without
+	CONTAINER_IMAGE=$(IMAGE):latest $(PY) -m pytest tests/container -m container -v
 
 calibrate: setup ## Refit the generator statistics on ../shared/data/home-credit-sample
 	$(PY) -m training calibrate

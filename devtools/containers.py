@@ -1,0 +1,108 @@
+"""Run the service's OCI image on this machine: with Docker or Podman where they work, else
+``buildah run`` with chroot isolation (no daemon, no container runtime; docs/container.md).
+
+Whatever the engine, the image runs as one foreground process in a process group of its
+own, so :func:`devtools.servers.stop` stops it the way it stops ``bentoml serve``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from devtools.servers import stop
+
+IMAGE = "credit-scoring:latest"  # what `make container` tags
+ENGINES = ("docker", "podman", "buildah")
+# Where the image's CREDIT_AUDIT_DB_URL and CREDIT_PORTFOLIO_DB_URL point (bentofile.yaml).
+DATA_DIR = "/home/bentoml/data"
+SERVICE_PORT = 3000  # the port `bentoml serve` listens on inside the image
+
+
+def engine() -> str | None:
+    """The engine that runs images here: ``CONTAINER_ENGINE`` if set, else Docker or Podman
+    when their service answers, else buildah if installed; None when there is none."""
+    chosen = os.environ.get("CONTAINER_ENGINE")
+    if chosen:
+        if chosen not in ENGINES:
+            raise ValueError(f"CONTAINER_ENGINE={chosen!r}: expected one of {', '.join(ENGINES)}")
+        return chosen
+    for name in ("docker", "podman"):
+        if shutil.which(name) and _succeeds([name, "info"]):
+            return name
+    return "buildah" if shutil.which("buildah") else None
+
+
+def image_exists(engine: str, image: str) -> bool:
+    """Whether ``image`` is in the local storage of ``engine``."""
+    if engine == "buildah":
+        return _succeeds(["buildah", "inspect", "--type", "image", image])
+    return _succeeds([engine, "image", "inspect", image])
+
+
+@contextlib.contextmanager
+def run_image(
+    engine: str, image: str, env: Mapping[str, str], port: int, data: Path
+) -> Iterator[subprocess.Popen]:
+    """Serve ``image`` on 127.0.0.1:``port`` with ``env`` added to its environment and the
+    directory ``data`` mounted on :data:`DATA_DIR`; stopped and removed on exit.
+
+    Values of ``env`` never appear on a command line (``ps`` shows those to every user).
+    """
+    name = f"credit-scoring-{port}"
+    if engine == "buildah":
+        command = _buildah_container(image, name, env, port, data)
+    else:
+        # `-e NAME` without a value passes the variable from the engine client's environment.
+        variables = [arg for key in env for arg in ("-e", key)]
+        publish = f"127.0.0.1:{port}:{SERVICE_PORT}"
+        volume = f"{data}:{DATA_DIR}"
+        command = [engine, "run", "--rm", "--name", name, "-p", publish, "-v", volume]
+        command += [*variables, image]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        stop(process)
+        remove = ["buildah", "rm", name] if engine == "buildah" else [engine, "rm", "-f", name]
+        subprocess.run(remove, capture_output=True, check=False)
+
+
+def _buildah_container(
+    image: str, name: str, env: Mapping[str, str], port: int, data: Path
+) -> list[str]:
+    """Create the working container ``name`` of ``image``; the command that serves it.
+
+    ``buildah run`` neither applies the image's entrypoint nor isolates the network: the
+    entrypoint is read from the image and the server binds the loopback interface only.
+    """
+    subprocess.run(["buildah", "rm", name], capture_output=True, check=False)  # a leftover
+    inspected = subprocess.run(
+        ["buildah", "inspect", "--type", "image", image], capture_output=True, check=True
+    )
+    entrypoint = json.loads(inspected.stdout)["OCIv1"]["config"].get("Entrypoint") or []
+    if not entrypoint:
+        raise RuntimeError(f"image {image} has no entrypoint: is it a containerized Bento?")
+    subprocess.run(["buildah", "from", "--name", name, image], capture_output=True, check=True)
+    # Stored with the container, in root-only storage, rather than on the command line.
+    settings = [arg for key, value in env.items() for arg in ("--env", f"{key}={value}")]
+    subprocess.run(["buildah", "config", *settings, name], capture_output=True, check=True)
+    return [
+        *("buildah", "run", "--isolation", "chroot", "-v", f"{data}:{DATA_DIR}", name, "--"),
+        *(*entrypoint, "--host", "127.0.0.1", "--port", str(port)),
+    ]
+
+
+def _succeeds(command: list[str]) -> bool:
+    return subprocess.run(command, capture_output=True, check=False).returncode == 0
