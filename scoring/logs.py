@@ -12,7 +12,7 @@ from pydantic import ValidationError
 def configure(level: str = "INFO", json: bool = False) -> None:
     """Route stdlib and structlog records through one structlog renderer on stderr."""
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
-    shared = [
+    shared: list[structlog.typing.Processor] = [
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso"),

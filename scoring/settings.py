@@ -19,7 +19,7 @@ git-ignored ``.env`` of the working directory (the usual dotenv rule), so an exp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -68,7 +68,7 @@ class SettingsError(ValueError):
     """An environment variable holds a value the service cannot use; the message names it."""
 
 
-def load_settings(**overrides: object) -> ServiceSettings:
+def load_settings(**overrides: Any) -> ServiceSettings:
     """The settings of this process (``overrides`` win), or :class:`SettingsError`."""
     try:
         return ServiceSettings(**overrides)

@@ -80,21 +80,22 @@ class Grouping:
 
     def reduce(self, values: np.ndarray, aggs: Sequence[Agg]) -> list[np.ndarray]:
         """Several reductions of one float column, sharing the NaN mask, counts and sums."""
-        missing: np.ndarray | None = np.isnan(values)
-        if not missing.any():
-            missing = None
+        nan = np.isnan(values)
+        missing = nan if nan.any() else None
         valid = self.size if missing is None else self._bincount(~missing)
         filled = values if missing is None else np.where(missing, 0.0, values)
         wanted = set(aggs)
         sums = self._bincount(filled) if wanted & {"sum", "mean", "var"} else None
-        means = ratio(sums, valid) if wanted & {"mean", "var"} else None
+        means = ratio(sums, valid) if sums is not None and wanted & {"mean", "var"} else None
         out = []
         for agg in aggs:
-            if agg == "sum":
+            result: np.ndarray
+            # sums and means exist whenever an aggregation needing them is wanted.
+            if agg == "sum" and sums is not None:
                 result = sums
-            elif agg == "mean":
+            elif agg == "mean" and means is not None:
                 result = means
-            elif agg == "var":
+            elif agg == "var" and means is not None:
                 result = self._var(filled, missing, means, valid)
             elif agg in ("min", "max"):
                 # fmin/fmax skip NaN, so a group keeps NaN only without a valid value.

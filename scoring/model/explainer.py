@@ -9,6 +9,7 @@ that text (``model.txt``); the explainer is built from it when the model loads.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import lightgbm as lgb
 import numpy as np
@@ -37,8 +38,12 @@ class TreeShapExplainer:
 
     def explain(self, values: np.ndarray) -> Explanation:
         """Contributions of each feature for each row (float64 input of model precision)."""
-        raw = self._booster.predict(
-            np.atleast_2d(values), pred_contrib=True, num_threads=1, validate_features=False
+        # A dense input gives a dense array (sparse matrices only come from sparse inputs).
+        raw = cast(
+            np.ndarray,
+            self._booster.predict(
+                np.atleast_2d(values), pred_contrib=True, num_threads=1, validate_features=False
+            ),
         )
         return Explanation(float(raw[0, -1]), raw[:, :-1])
 

@@ -165,7 +165,7 @@ class DecisionRecord:
         return row
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any]) -> DecisionRecord:
+    def from_row(cls, row: Mapping[Any, Any]) -> DecisionRecord:
         values = {f.name: row[f.name] for f in fields(cls)}
         if values["reasons"] is not None:
             values["reasons"] = json.loads(values["reasons"])
@@ -208,7 +208,7 @@ class AuditLog:
     def count(self) -> int:
         """Number of decisions recorded."""
         with self._guard() as engine, engine.connect() as connection:
-            return int(connection.execute(select(func.count()).select_from(DECISIONS)).scalar())
+            return int(connection.execute(select(func.count()).select_from(DECISIONS)).scalar_one())
 
     def fetch(self, request_ids: Sequence[str]) -> list[DecisionRecord]:
         """The recorded decisions among ``request_ids``, in that order (unknown ids skipped)."""
@@ -234,7 +234,7 @@ class AuditLog:
         if dry_run:
             query = select(func.count()).select_from(DECISIONS).where(matching)
             with self._guard() as engine, engine.connect() as connection:
-                return int(connection.execute(query).scalar())
+                return int(connection.execute(query).scalar_one())
         batch = select(DECISIONS.c.request_id).where(matching).limit(PURGE_BATCH_ROWS)
         statement = delete(DECISIONS).where(DECISIONS.c.request_id.in_(batch))
         deleted = 0
@@ -321,9 +321,10 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": max(1, math.ceil(busy_timeout))},
         )
-    on_disk = bool(parsed.database) and parsed.database != ":memory:"
+    database = parsed.database or ""
+    on_disk = database not in ("", ":memory:")
     if on_disk:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
@@ -333,14 +334,14 @@ def _create_engine(url: str, busy_timeout: float) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
-        record.info[_FILE_KEY] = _file_identity(parsed.database) if on_disk else None
+        record.info[_FILE_KEY] = _file_identity(database) if on_disk else None
 
     @event.listens_for(engine, "checkout")
     def _same_file(_: Any, record: Any, __: Any) -> None:
         """A pooled connection to a file since moved or deleted would record decisions in a
         file nobody can read: drop it, so the pool reconnects to the path (or fails)."""
-        if on_disk and record.info.get(_FILE_KEY) != _file_identity(parsed.database):
-            raise DisconnectionError(f"{parsed.database} was moved, replaced or deleted")
+        if on_disk and record.info.get(_FILE_KEY) != _file_identity(database):
+            raise DisconnectionError(f"{database} was moved, replaced or deleted")
 
     return engine
 
@@ -357,7 +358,7 @@ def _file_identity(path: str) -> tuple[int, int] | None:
 def _probe_write(connection: Connection, timeout: float) -> None:
     """Take and release the write lock (SQLite), or check the session may write (others)."""
     if connection.dialect.name == "sqlite":
-        busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -12,7 +12,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -151,6 +151,7 @@ class ScoringEngine:
     def _inputs(self, request: schemas.ScoringRequest) -> Inputs:
         if request.client_id is None:
             application, history = request.to_online()
+            assert request.application is not None  # else to_online() raised
             return request.application.SK_ID_CURR, application, history
         record = self._portfolio().client(request.client_id)
         if record is None:
@@ -172,7 +173,7 @@ class ScoringEngine:
         return responses.Prediction(
             client_id=client_id,
             probability=probability,
-            decision=decision,
+            decision=cast(responses.Decision, decision),  # the model's; pydantic checks it
             threshold=self.model.threshold,
             model=self.model.tag,
             request_id=new_request_id(),

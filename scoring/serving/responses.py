@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from scoring.wording import Language
 
 MAX_REASONS = 4  # per direction: adverse-action notices state a few principal reasons
+Decision = Literal["granted", "refused"]
 
-_PREDICTION_EXAMPLE = {
+_PREDICTION_EXAMPLE: JsonDict = {
     "client_id": 900001,
     "probability": 0.0412,
     "decision": "granted",
@@ -24,27 +26,27 @@ _PREDICTION_EXAMPLE = {
     "model": "credit_scoring:ab12cd34ef56gh78",
     "request_id": "0b9f5c1e6a2d4f7e8c3b1a0d9e8f7a6b",
 }
-_REFUSAL_EXAMPLE = {
+_REFUSAL_EXAMPLE: JsonDict = {
     "feature": "EXT_SOURCE_3",
     "label": "External score 3",
     "value": "0.21",
     "contribution": 0.482,
     "text": "External score 3 is low (0.21, lower than 88 % of clients): it raises the risk.",
 }
-_ACCEPTANCE_EXAMPLE = {
+_ACCEPTANCE_EXAMPLE: JsonDict = {
     "feature": "NAME_INCOME_TYPE",
     "label": "Income type",
     "value": "State servant",
     "contribution": -0.153,
     "text": "Income type: State servant, which lowers the risk.",
 }
-_CONTRIBUTION_EXAMPLE = {
+_CONTRIBUTION_EXAMPLE: JsonDict = {
     "feature": "EXT_SOURCE_3",
     "label": "External score 3",
     "value": 0.21,
     "contribution": 0.482,
 }
-_REASONS_EXAMPLE = {
+_REASONS_EXAMPLE: JsonDict = {
     "towards_refusal": [_REFUSAL_EXAMPLE],
     "towards_acceptance": [_ACCEPTANCE_EXAMPLE],
 }
@@ -57,7 +59,7 @@ class Prediction(BaseModel):
 
     client_id: int | None = Field(description="SK_ID_CURR of the application, if it had one.")
     probability: float = Field(ge=0.0, le=1.0, description="Probability of payment difficulties.")
-    decision: Literal["granted", "refused"] = Field(
+    decision: Decision = Field(
         description="Refused when the probability is at or above the threshold."
     )
     threshold: float = Field(ge=0.0, le=1.0, description="Business-cost decision threshold.")
@@ -140,7 +142,7 @@ class BatchPrediction(BaseModel):
     count: int = Field(ge=0, description="Number of results.")
 
 
-_CLIENT_EXAMPLE = {
+_CLIENT_EXAMPLE: JsonDict = {
     "client_id": 900001,
     "application": {"SK_ID_CURR": 900001, "AMT_CREDIT": 513531.0, "EXT_SOURCE_3": 0.535},
     "target": 0,

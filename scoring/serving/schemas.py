@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import partial
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -36,6 +36,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.config import JsonValue
 from pydantic_core import PydanticCustomError
 
 from scoring.schema import APPLICATION_TEST, HISTORY, HISTORY_NAMES, TABLES
@@ -75,7 +76,7 @@ APPLICATION_EXAMPLE: dict[str, Any] = {
     "DAYS_LAST_PHONE_CHANGE": -757,
 }
 _BUREAU_ID, _PREVIOUS_ID = {"SK_ID_BUREAU": 5900001}, {"SK_ID_PREV": 1900001}
-HISTORY_EXAMPLE: dict[str, list[dict[str, Any]]] = {
+HISTORY_EXAMPLE: dict[str, Any] = {
     "bureau": [
         {
             **_BUREAU_ID,
@@ -199,7 +200,7 @@ def _model_name(table: Table) -> str:
 
 def _record_model(table: Table, example: dict[str, Any], name: str = "") -> type[BaseModel]:
     """One row of ``table`` as a pydantic model (TARGET is an outcome, never an input)."""
-    fields = {c.name: _field(c) for c in table.columns if c.kind != "target"}
+    fields: dict[str, Any] = {c.name: _field(c) for c in table.columns if c.kind != "target"}
     config = ConfigDict(extra="forbid", json_schema_extra={"example": example})
     name = name or _model_name(table)
     return create_model(name, __config__=config, __doc__=table.description, **fields)
@@ -209,16 +210,23 @@ ApplicationRecord = _record_model(APPLICATION_TEST, APPLICATION_EXAMPLE, "Applic
 RECORDS: dict[str, type[BaseModel]] = {
     t.name: _record_model(t, HISTORY_EXAMPLE[t.name][0]) for t in HISTORY
 }
+_HISTORY_FIELDS: dict[str, Any] = {
+    name: (list[model] | None, Field(default=None, max_length=MAX_RECORDS))  # type: ignore[valid-type]
+    for name, model in RECORDS.items()
+}
 History = create_model(
     "History",
     __config__=ConfigDict(extra="forbid", json_schema_extra={"example": HISTORY_EXAMPLE}),
     __doc__="The client's credit history, one optional list of records per Kaggle table. "
     "A table left out is unknown; an empty list means the client has no such records.",
-    **{
-        name: (list[model] | None, Field(default=None, max_length=MAX_RECORDS))
-        for name, model in RECORDS.items()
-    },
+    **_HISTORY_FIELDS,
 )
+if TYPE_CHECKING:
+    # Models made at run time from the schema: to mypy, records with any fields.
+    _ApplicationRecord = Any
+    _History = Any
+else:
+    _ApplicationRecord, _History = ApplicationRecord, History
 _LINKED = tuple(name for name in HISTORY_NAMES if CLIENT_KEY in TABLES[name])
 Online = tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]
 
@@ -261,10 +269,11 @@ class _ClientData(BaseModel):
             raise ValueError("this request names a stored client_id, not an application")
         record = _values(application)
         client = record.setdefault(CLIENT_KEY, ANONYMOUS_ID)
+        stated = getattr(self, "history", None)
         history = {
             name: [_values(row) for row in rows]
-            for name, rows in _values(self.history).items()
-        } if self.history else {}  # fmt: skip
+            for name, rows in _values(stated).items()
+        } if stated else {}  # fmt: skip
         for name in _LINKED:
             for row in history.get(name, ()):
                 row[CLIENT_KEY] = client
@@ -289,13 +298,13 @@ class ApplicationInput(_ClientData):
         }
     )
 
-    application: ApplicationRecord  # type: ignore[valid-type]
-    history: History | None = None  # type: ignore[valid-type]
+    application: _ApplicationRecord
+    history: _History | None = None
 
 
 # The rule ScoringRequest._one_source checks, stated in its JSON Schema for the API page and
 # for generated requests. As "oneOf", which BentoML's flattening of a model leaves alone.
-ONE_SOURCE: list[dict[str, Any]] = [
+ONE_SOURCE: list[JsonValue] = [
     {
         "required": ["application"],
         "properties": {"application": {"type": "object"}, "client_id": {"type": "null"}},
@@ -325,8 +334,8 @@ class ScoringRequest(_ClientData):
         }
     )
 
-    application: ApplicationRecord | None = None  # type: ignore[valid-type]
-    history: History | None = None  # type: ignore[valid-type]
+    application: _ApplicationRecord | None = None
+    history: _History | None = None
     client_id: Key | None = Field(default=None, description="SK_ID_CURR of a known client.")
     language: Language = Field(default="en", description="Language of the reasons.")
 
