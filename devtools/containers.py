@@ -88,16 +88,13 @@ def _buildah_container(
     entrypoint is read from the image and the server binds the loopback interface only.
     """
     subprocess.run(["buildah", "rm", name], capture_output=True, check=False)  # a leftover
-    inspected = subprocess.run(
-        ["buildah", "inspect", "--type", "image", image], capture_output=True, check=True
-    )
-    entrypoint = json.loads(inspected.stdout)["OCIv1"]["config"].get("Entrypoint") or []
+    inspected = _output(["buildah", "inspect", "--type", "image", image])
+    entrypoint = json.loads(inspected)["OCIv1"]["config"].get("Entrypoint") or []
     if not entrypoint:
         raise RuntimeError(f"image {image} has no entrypoint: is it a containerized Bento?")
-    subprocess.run(["buildah", "from", "--name", name, image], capture_output=True, check=True)
+    _output(["buildah", "from", "--name", name, image])
     # Stored with the container, in root-only storage, rather than on the command line.
-    settings = [arg for key, value in env.items() for arg in ("--env", f"{key}={value}")]
-    subprocess.run(["buildah", "config", *settings, name], capture_output=True, check=True)
+    _output(["buildah", "config", *(f"--env={key}={value}" for key, value in env.items()), name])
     return [
         *("buildah", "run", "--isolation", "chroot", "-v", f"{data}:{DATA_DIR}", name, "--"),
         *(*entrypoint, "--host", "127.0.0.1", "--port", str(port)),
@@ -106,3 +103,11 @@ def _buildah_container(
 
 def _succeeds(command: list[str]) -> bool:
     return subprocess.run(command, capture_output=True, check=False).returncode == 0
+
+
+def _output(command: list[str]) -> str:
+    """The standard output of ``command``; its error output in the exception if it fails."""
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:2])} failed: {done.stderr.strip()}")
+    return done.stdout

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 import httpx
 import psutil
@@ -37,7 +38,8 @@ def wait_ready(
     while time.monotonic() < deadline:
         if process.poll() is not None:
             stderr = process.stderr.read().decode()[-2000:] if process.stderr else ""
-            raise RuntimeError(f"{process.args[:4]} exited: {stderr}")
+            command = cast("list[str]", process.args)  # every caller passes a list
+            raise RuntimeError(f"{command[:4]} exited: {stderr}")
         try:
             if httpx.get(f"{url}{path}", timeout=2).status_code == 200:
                 return
