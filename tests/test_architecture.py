@@ -91,6 +91,15 @@ def test_the_model_free_runtime_imports_no_model_or_service_code() -> None:
     assert not inside, inside
 
 
+def test_no_test_module_imports_another() -> None:
+    wrong = [
+        (a, b)
+        for a, b in _arrows("tests")
+        if b.startswith("tests") and not b.startswith("tests.support")
+    ]
+    assert not wrong, wrong
+
+
 def test_the_checker_sees_a_wrong_arrow(tmp_path: Path) -> None:
     """A guard that cannot fail proves nothing: a planted wrong import is found."""
     planted = tmp_path / "planted.py"
