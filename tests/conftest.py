@@ -1,5 +1,9 @@
 """Fixtures shared across test folders: datasets, the real sample, one trained model, and the
-scoring service serving it (in process, and as a `bentoml serve` subprocess)."""
+scoring service serving it (in process, and as a `bentoml serve` subprocess).
+
+The datasets and the model are built once per run, whatever the number of pytest-xdist
+workers (``tests/support/shared.py``); each worker saves the model in its own store.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from scoring.features import FeatureMatrix, build_batch  # noqa: E402
 from scoring.model.scorer import CreditModel  # noqa: E402
 from scoring.schema import APPLICATION_TRAIN  # noqa: E402
 from tests.support.serving import TOKEN  # noqa: E402
+from tests.support.shared import once_per_run  # noqa: E402
 from training import config  # noqa: E402
 from training.data import load_table  # noqa: E402
 from training.model.pipeline import (  # noqa: E402
@@ -43,9 +48,11 @@ REALISTIC_CLIENTS = 20_000
 
 
 @pytest.fixture(scope="session")
-def realistic_dataset() -> dict[str, pd.DataFrame]:
+def realistic_dataset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     """The demo's default size: large enough for stable AUC and KS figures."""
-    return generate_dataset(REALISTIC_CLIENTS, seed=7)
+    return once_per_run(
+        tmp_path_factory, "realistic_dataset", lambda: generate_dataset(REALISTIC_CLIENTS, seed=7)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -77,16 +84,27 @@ def training_config() -> TrainingConfig:
 
 
 @pytest.fixture(scope="session")
-def model_dataset() -> dict[str, pd.DataFrame]:
+def model_dataset(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
     """All eight generated tables for 6,000 labelled clients (and 951 test applicants)."""
-    return generate_dataset(MODEL_CLIENTS, seed=3)
+    return once_per_run(
+        tmp_path_factory, "model_dataset", lambda: generate_dataset(MODEL_CLIENTS, seed=3)
+    )
 
 
 @pytest.fixture(scope="session")
-def trained_model(model_dataset: dict[str, pd.DataFrame]) -> Iterator[TrainedModel]:
+def trained_model(
+    model_dataset: dict[str, pd.DataFrame], tmp_path_factory: pytest.TempPathFactory
+) -> TrainedModel:
     """The verified model of the full dataset (parity and additivity already checked)."""
-    model = train_model(model_dataset, TRAINING)
-    yield model
+    return once_per_run(
+        tmp_path_factory, "trained_model", lambda: train_model(model_dataset, TRAINING)
+    )
+
+
+@pytest.fixture(scope="session")
+def known_client(model_dataset: dict[str, pd.DataFrame]) -> int:
+    """The first labelled client of the portfolio the test service reads."""
+    return int(model_dataset["application_train"]["SK_ID_CURR"].iloc[0])
 
 
 @pytest.fixture(scope="session")

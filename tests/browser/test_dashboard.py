@@ -24,9 +24,15 @@ from scoring.wording.formats import percent
 from tests.support.serving import AUTH, TOKEN
 from training.snapshot import write_snapshot
 
-pytestmark = pytest.mark.slow
-
 CHROMIUM = Path("/usr/bin/chromium")
+# Skipped before any fixture starts a server when there is no browser to drive.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.is_file(),
+        reason=f"no chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)",
+    ),
+]
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -64,9 +70,7 @@ def dashboard(server, credit_model, model_dataset, tmp_path_factory) -> Iterator
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian's chromium (never a downloaded one); skipped where it is not installed."""
-    if not CHROMIUM.is_file():
-        pytest.skip(f"no chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)")
+    """Debian's chromium (never a downloaded one)."""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield browser

@@ -11,8 +11,6 @@ from dashboard.api import ApiError, CreditApi
 from scoring.model.scorer import CreditModel
 from tests.support.serving import TOKEN, LiveService, Sent
 
-pytestmark = pytest.mark.slow
-
 
 def test_every_call_goes_to_its_route_with_the_bearer_token(
     api: CreditApi, sent: list[Sent], known_client: int, credit_model: CreditModel

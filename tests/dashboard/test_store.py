@@ -10,8 +10,6 @@ from dashboard.api import CreditApi
 from dashboard.store import MAX_RECENT, DashboardStore
 from tests.support.serving import TOKEN, LiveService, Sent
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture
 def store(api: CreditApi) -> DashboardStore:

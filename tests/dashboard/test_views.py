@@ -23,8 +23,6 @@ from scoring.wording.formats import age_years, percent
 from tests.support.dashboard import rendered_text
 from tests.support.serving import TOKEN, LiveService
 
-pytestmark = pytest.mark.slow
-
 VIEWS = (DecisionView, WhyView, ProfileView, WhatIfView, SelectionView)
 
 

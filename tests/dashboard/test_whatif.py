@@ -23,7 +23,6 @@ from dashboard.whatif import WhatIfView
 from tests.support.dashboard import rendered_text
 from tests.support.serving import AUTH, TOKEN, LiveService, Sent
 
-pytestmark = pytest.mark.slow
 AMOUNTS = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"]
 
 

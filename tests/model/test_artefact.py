@@ -2,13 +2,12 @@
 
 Parity (LightGBM vs ONNX) and additivity (TreeSHAP vs served log-odds) must fail loudly
 on a wrong graph or a wrong explainer, and pass on the real one. The store entry must
-score, decide and explain exactly like the model built in memory, refuse a damaged
-model text, and refuse a missing, corrupted or drifting entry.
+score, decide and explain exactly like the model built in memory (a damaged entry is
+refused: ``tests/scoring/model/test_scorer.py``).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import bentoml
@@ -29,7 +28,7 @@ from scoring.model.explainer import (
     check_additivity,
     logit,
 )
-from scoring.model.scorer import SELF_CHECK_TOLERANCE, CreditModel, ModelLoadError
+from scoring.model.scorer import SELF_CHECK_TOLERANCE
 from training.model.fit import fit_final
 from training.model.onnx_export import (
     PARITY_TOLERANCE,
@@ -64,12 +63,6 @@ def other_booster(model_dataset, training_config) -> lgb.Booster:
     target = model_dataset["application_train"]["TARGET"].to_numpy()
     params = {**training_config.params, "num_leaves": 8}
     return align_to_float32(fit_final(values, target, 60, params, 2, list(FEATURE_NAMES)))
-
-
-@pytest.fixture
-def entry_copy(credit_model: CreditModel, tmp_path: Path) -> Path:
-    """A copy of the store entry's directory, free to damage."""
-    return Path(shutil.copytree(credit_model.root, tmp_path / "entry"))
 
 
 def _scale_leaf_weights(graph: onnx.ModelProto, factor: float) -> onnx.ModelProto:
@@ -178,48 +171,6 @@ def test_store_entry_carries_metadata_labels_and_files(
     assert tuple(f["name"] for f in features) == FEATURE_NAMES
     assert store.read_json(root / store.CARD_FILE)["threshold"] == card["threshold"]
     assert any(models_dir.rglob(store.CARD_FILE)), "save_model copies the card to models_dir"
-
-
-@pytest.mark.parametrize("damage", ["garbage bytes", "file missing"])
-def test_a_damaged_model_text_is_refused_naming_the_entry(credit_model, entry_copy, damage):
-    """The explainer is built from model.txt: damaged, the entry does not load at all."""
-    text = entry_copy / store.TEXT_FILE
-    if damage == "garbage bytes":
-        text.write_text("not a LightGBM model\n" * 10)
-    else:
-        text.unlink()
-    with pytest.raises(ModelLoadError, match=f"model {credit_model.tag} at .* cannot be loaded"):
-        CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
-
-
-@pytest.mark.parametrize("tag", ["credit_scoring:nosuchversion", "no_such_model"])
-def test_a_missing_entry_says_how_to_train_one(tag):
-    """An unknown tag ends with ModelLoadError telling the user how to get a model."""
-    with pytest.raises(ModelLoadError, match=r"python -m training train"):
-        CreditModel.from_store(tag)
-
-
-@pytest.mark.parametrize("damage", ["garbage bytes", "truncated", "empty"])
-def test_a_corrupted_onnx_file_raises_model_load_error(credit_model, entry_copy, damage):
-    """A damaged model.onnx is reported as ModelLoadError, not an ONNX Runtime exception."""
-    onnx_file = entry_copy / store.ONNX_FILE
-    content = onnx_file.read_bytes()
-    damaged = {"garbage bytes": b"not an onnx model" * 50, "truncated": content[:1000]}
-    onnx_file.write_bytes(damaged.get(damage, b""))
-    with pytest.raises(ModelLoadError, match=r"cannot be loaded"):
-        CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
-
-
-def test_self_check_catches_a_parity_sample_that_no_longer_matches(credit_model, entry_copy):
-    """A model whose answers drift from the stored sample fails its self-check."""
-    sample_file = entry_copy / store.PARITY_FILE
-    with np.load(sample_file) as sample:
-        values, probabilities = sample["values"], sample["probabilities"].copy()
-    probabilities[7] += 1e-4
-    np.savez(sample_file, values=values, probabilities=probabilities)
-    model = CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
-    with pytest.raises(ModelLoadError, match=r"self-check.* by 0\.0001"):
-        model.self_check()
 
 
 def test_tests_use_a_throwaway_model_store(model_tag, bentoml_home):

@@ -1,9 +1,11 @@
-"""Faults injected into a real `bentoml serve`: a model-store entry missing, corrupted or
-failing its self-check; the audit database locked or moved away; the API stopped and started
-again under the open dashboard. Each test records what it saw in the resilience summary.
+"""Faults injected into a real `bentoml serve`: a model-store entry missing or failing its
+self-check; the audit database locked or moved away; the API stopped and started again
+under the open dashboard. Each test records what it saw in the resilience summary.
 
-The in-process versions (``tests/service/test_faults.py``, ``tests/dashboard``) check the
-engine's logic; these check what an operator and an advisor see through HTTP.
+Each kind of damage to a model is detected in ``tests/scoring/model/test_scorer.py`` and
+turned into "not ready" by the start-up path in ``tests/service/test_faults.py``; here one
+damaged entry shows what an operator sees through HTTP, as the dashboard tests show what an
+advisor sees.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,43 +54,14 @@ def serving(env: dict[str, str], port: int | None = None, path: str = "/readyz")
         stop(process)
 
 
-@pytest.fixture(scope="module")
-def known_client(model_dataset) -> int:
-    return int(model_dataset["application_train"]["SK_ID_CURR"].iloc[0])
-
-
 # --- the model-store entry ------------------------------------------------------------------
 
 
-def _truncate_onnx(entry: Path) -> None:
-    onnx = entry / store.ONNX_FILE
-    onnx.write_bytes(onnx.read_bytes()[: onnx.stat().st_size // 2])
-
-
-def _garble_onnx(entry: Path) -> None:
-    onnx = entry / store.ONNX_FILE
-    data = bytearray(onnx.read_bytes())
-    data[100::97] = bytes(byte ^ 0xFF for byte in data[100::97])
-    onnx.write_bytes(bytes(data))
-
-
 def _alter_parity_sample(entry: Path) -> None:
+    """The entry loads, but its answers no longer match the stored sample."""
     with np.load(entry / store.PARITY_FILE) as sample:
         values, probabilities = sample["values"], sample["probabilities"]
     np.savez(entry / store.PARITY_FILE, values=values, probabilities=1 - probabilities)
-
-
-def _garble_parity_sample(entry: Path) -> None:
-    (entry / store.PARITY_FILE).write_bytes(b"not a parity sample")
-
-
-# How each damage is done, and what the 503 message must say (any one of them).
-DAMAGES: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
-    "onnx truncated": (_truncate_onnx, ("cannot be loaded",)),
-    "onnx garbled": (_garble_onnx, ("cannot be loaded", "fails its self-check")),
-    "parity sample altered": (_alter_parity_sample, ("fails its self-check",)),
-    "parity sample unreadable": (_garble_parity_sample, ("store entry is damaged",)),
-}
 
 
 def _store_with_a_copy(model_tag: str, home: Path) -> Path:
@@ -99,12 +72,10 @@ def _store_with_a_copy(model_tag: str, home: Path) -> Path:
     return entry
 
 
-@pytest.mark.parametrize("damage", list(DAMAGES))
 def test_a_damaged_model_is_never_served(
-    damage, model_tag, service_env, known_client, tmp_path, resilience_report
+    model_tag, service_env, known_client, tmp_path, resilience_report
 ):
-    corrupt, expected = DAMAGES[damage]
-    corrupt(_store_with_a_copy(model_tag, tmp_path / "bentoml"))
+    _alter_parity_sample(_store_with_a_copy(model_tag, tmp_path / "bentoml"))
     env = {**service_env, "BENTOML_HOME": str(tmp_path / "bentoml")}
     started = time.monotonic()
     with serving(env, path="/livez") as url, httpx.Client(base_url=url, timeout=60) as client:
@@ -131,12 +102,12 @@ def test_a_damaged_model_is_never_served(
         and alive == 200
         and all(answer.status_code == 503 for answer in answers.values())
         and all(m.startswith("service not ready: ") and model_tag in m for m in messages.values())
-        and any(fragment in message for fragment in expected)
+        and "fails its self-check" in message
         and not any("Traceback" in a.text or 'File "' in a.text for a in answers.values())
     )
     resilience_report.add(
         "faults",
-        f"model {damage}",
+        "model failing its self-check",
         f"live in {live_after:.0f} s, /readyz 503, {len(answers)} routes 503: {message[19:90]}…",
         held,
     )
@@ -145,7 +116,7 @@ def test_a_damaged_model_is_never_served(
         assert answer.status_code == 503, f"{route}: {answer.text}"
         assert messages[route].startswith("service not ready: ") and model_tag in messages[route]
         assert "Traceback" not in answer.text and 'File "' not in answer.text
-    assert any(fragment in message for fragment in expected), message
+    assert "fails its self-check" in message, message
 
 
 def test_a_missing_model_stops_bentoml_serve_with_its_name(service_env, resilience_report):

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import httpx
-import pandas as pd
 import pytest
 import schemathesis
 from schemathesis.checks import not_a_server_error
@@ -277,11 +276,6 @@ def test_a_body_over_the_limit_is_refused_before_it_is_sent(
         connection.close()
     assert response.status == 413
     assert body["error"].startswith(f"request body of {2**40} bytes exceeds the limit of ")
-
-
-@pytest.fixture(scope="module")
-def known_client(model_dataset: dict[str, pd.DataFrame]) -> int:
-    return int(model_dataset["application_train"]["SK_ID_CURR"].iloc[0])
 
 
 def test_known_clients_and_ids_out_of_range(

@@ -10,14 +10,7 @@ from starlette.testclient import TestClient
 from scoring.serving import schemas
 from tests.support.serving import AUTH
 
-pytestmark = pytest.mark.slow  # the in-process service needs the trained test model
-
 UNKNOWN_CLIENT = 987_654_321
-
-
-@pytest.fixture(scope="module")
-def known_client(model_dataset) -> int:
-    return int(model_dataset["application_train"]["SK_ID_CURR"].iloc[0])
 
 
 def test_a_known_client_is_looked_up_by_body(asgi_client: TestClient, known_client: int) -> None:

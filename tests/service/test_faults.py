@@ -1,4 +1,6 @@
-"""Faults the service must survive: a missing or broken model, an unavailable audit store."""
+"""Faults the service must survive, through its start-up path in process: a missing or
+damaged model leaves it up and not ready with the reason (each damage is detected in
+``tests/scoring/model/test_scorer.py``); no decision without its audit row or portfolio."""
 
 from __future__ import annotations
 
@@ -16,8 +18,6 @@ from scoring.serving.engine import ScoringEngine, Unavailable
 from scoring.serving.runtime import load_engine
 from scoring.settings import ServiceSettings, load_settings
 from tests.support.inputs import APPLICATION
-
-pytestmark = pytest.mark.slow
 
 
 def _settings(directory: Path) -> ServiceSettings:

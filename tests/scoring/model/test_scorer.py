@@ -1,11 +1,15 @@
-"""A parity sample that is missing or unreadable stops the model with a message an operator
-can act on, naming the file, instead of numpy's text (its advice about ``allow_pickle``)."""
+"""A damaged store entry stops the model with a message an operator can act on: a parity
+sample missing or unreadable (named, instead of numpy's advice about ``allow_pickle``), a
+model text or ONNX graph damaged, an entry missing, answers drifting from the stored sample.
+
+Each damage is checked here, on the model; ``tests/service/test_faults.py`` checks once that
+the service's start-up turns it into "not ready", ``tests/resilience/test_faults.py`` once
+over a real `bentoml serve`."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,8 +17,6 @@ import pytest
 from scoring.features import FEATURE_NAMES
 from scoring.model import store
 from scoring.model.scorer import CreditModel, ModelLoadError, read_parity_sample
-from scoring.serving.runtime import load_engine
-from scoring.settings import load_settings
 
 TAG = "credit_scoring:abc123"
 ROWS = 4
@@ -90,24 +92,62 @@ def test_a_sound_sample_is_read_whole(tmp_path: Path) -> None:
     np.testing.assert_array_equal(probabilities, [0.1, 0.2, 0.3, 0.4])
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("damage", ["missing", "garbage bytes"])
-def test_the_service_reports_a_damaged_sample_as_not_ready(
-    credit_model: CreditModel, tmp_path: Path, damage: str
-) -> None:
-    """Through the start-up path: the reason names the file, and the service is not ready."""
-    entry = Path(shutil.copytree(credit_model.root, tmp_path / "entry"))
-    if damage == "missing":
-        (entry / store.PARITY_FILE).unlink()
+# --- a real store entry, damaged -----------------------------------------------------------
+
+
+@pytest.fixture
+def entry_copy(credit_model: CreditModel, tmp_path: Path) -> Path:
+    """A copy of the test model's store entry, free to damage."""
+    return Path(shutil.copytree(credit_model.root, tmp_path / "entry"))
+
+
+@pytest.mark.parametrize("damage", ["garbage bytes", "file missing"])
+def test_a_damaged_model_text_is_refused_naming_the_entry(credit_model, entry_copy, damage):
+    """The explainer is built from model.txt: damaged, the entry does not load at all."""
+    text = entry_copy / store.TEXT_FILE
+    if damage == "garbage bytes":
+        text.write_text("not a LightGBM model\n" * 10)
     else:
-        DAMAGES[damage](entry / store.PARITY_FILE)
-    model = CreditModel(entry, credit_model.tag, credit_model.metadata)
-    with pytest.raises(ModelLoadError, match=r"parity_sample\.npz is missing or unreadable"):
+        text.unlink()
+    with pytest.raises(ModelLoadError, match=f"model {credit_model.tag} at .* cannot be loaded"):
+        CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
+
+
+@pytest.mark.parametrize("tag", ["credit_scoring:nosuchversion", "no_such_model"])
+def test_a_missing_entry_says_how_to_train_one(tag):
+    """An unknown tag ends with ModelLoadError telling the user how to get a model."""
+    with pytest.raises(ModelLoadError, match=r"python -m training train"):
+        CreditModel.from_store(tag)
+
+
+@pytest.mark.parametrize("damage", ["garbage bytes", "truncated", "empty"])
+def test_a_corrupted_onnx_file_raises_model_load_error(credit_model, entry_copy, damage):
+    """A damaged model.onnx is reported as ModelLoadError, not an ONNX Runtime exception."""
+    onnx_file = entry_copy / store.ONNX_FILE
+    content = onnx_file.read_bytes()
+    damaged = {"garbage bytes": b"not an onnx model" * 50, "truncated": content[:1000]}
+    onnx_file.write_bytes(damaged.get(damage, b""))
+    with pytest.raises(ModelLoadError, match=r"cannot be loaded"):
+        CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
+
+
+def test_a_garbled_onnx_graph_is_refused_at_load_or_by_the_self_check(credit_model, entry_copy):
+    """Bytes flipped inside the graph may still parse: the self-check catches what loads."""
+    onnx_file = entry_copy / store.ONNX_FILE
+    data = bytearray(onnx_file.read_bytes())
+    data[100::97] = bytes(byte ^ 0xFF for byte in data[100::97])
+    onnx_file.write_bytes(bytes(data))
+    with pytest.raises(ModelLoadError, match=r"cannot be loaded|fails its self-check"):
+        CreditModel(entry_copy, credit_model.tag, credit_model.metadata).self_check()
+
+
+def test_self_check_catches_a_parity_sample_that_no_longer_matches(credit_model, entry_copy):
+    """A model whose answers drift from the stored sample fails its self-check."""
+    sample_file = entry_copy / store.PARITY_FILE
+    with np.load(sample_file) as sample:
+        values, probabilities = sample["values"], sample["probabilities"].copy()
+    probabilities[7] += 1e-4
+    np.savez(sample_file, values=values, probabilities=probabilities)
+    model = CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
+    with pytest.raises(ModelLoadError, match=r"self-check.* by 0\.0001"):
         model.self_check()
-    stored = SimpleNamespace(
-        path=entry, tag=credit_model.tag, info=SimpleNamespace(metadata=credit_model.metadata)
-    )
-    settings = load_settings(audit_db_url=f"sqlite:///{tmp_path / 'audit.sqlite'}")
-    engine, reason = load_engine(SimpleNamespace(stored=stored, tag=credit_model.tag), settings)
-    assert engine is None
-    assert "parity_sample.npz is missing or unreadable" in reason and "pickle" not in reason
