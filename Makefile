@@ -124,9 +124,12 @@ test: setup ## Run every test, slow and end-to-end ones included (JOBS=2 process
 test-fast: setup ## Run the fast tests only, the in-process service included
 	$(TEST_ENV) $(PY) -m pytest -m "not slow" $(if $(filter-out 1,$(JOBS)),-n $(JOBS),)
 
-lint: setup ## Ruff lint and format check
+lint: setup ## Ruff (lint, format), shellcheck on every shell script, mypy (pyproject: tool.mypy)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	@command -v shellcheck >/dev/null || { echo "shellcheck not found: apt-get install shellcheck" >&2; exit 1; }
+	git ls-files -z --cached --others --exclude-standard '*.sh' .ci/run | xargs -0 shellcheck
+	$(VENV)/bin/mypy
 
 bench: setup ## Every benchmark, then benchmarks/results/REPORT.md (QUICK=1: the short CI version)
 	$(PY) -m benchmarks $(if $(QUICK),--quick,)
