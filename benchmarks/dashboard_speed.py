@@ -48,6 +48,7 @@ from dashboard.formatting import verdict  # noqa: E402
 from dashboard.peer_groups import MODES  # noqa: E402
 from dashboard.peer_wording import peer_word  # noqa: E402
 from dashboard.peers import PeersView, numeric_columns  # noqa: E402
+from dashboard.selection import id_index, matching_ids  # noqa: E402
 from dashboard.store import MAX_RECENT, DashboardStore  # noqa: E402
 from dashboard.wording import word  # noqa: E402
 from devtools.servers import free_port, stop, wait_ready  # noqa: E402
@@ -56,6 +57,7 @@ from scoring.serving.portfolio import sqlite_path  # noqa: E402
 
 PY, TOKEN, USER, PASSWORD = sys.executable, "bench-token-0123456789", "advisor", "bench-pw-42"
 TARGETS = {"render_": 3.0, "switch_": 1.0, "peer_": 1.0}  # seconds, by measure name
+KEYSTROKE_TARGET_S = 0.005  # the ID box suggests clients on every keystroke
 LAUNCH_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -247,7 +249,16 @@ def in_process(api: str, snapshot: pd.DataFrame, ids: list[int], columns: list[s
     for name in ("characteristic_new_pair", "characteristic_seen_pair"):
         out[name] = [clock(partial(peers.param.update, feature=c)) for c in columns]
     out["reference_group"] = [clock(partial(peers.param.update, mode=m)) for m in MODES]
+    out["id_search_keystroke"] = id_search(snapshot, ids)
     return {key: stats(values) for key, values in out.items()}
+
+
+def id_search(snapshot: pd.DataFrame, ids: list[int], passes: int = 20) -> list[float]:
+    """Seconds per keystroke of the ID box: each ID typed digit by digit, over every ID of
+    the portfolio (the sorted index is built once per snapshot, as the dashboard caches it)."""
+    index = id_index(snapshot["SK_ID_CURR"].to_numpy())
+    typed = [str(c)[:k] for c in ids for k in range(1, len(str(c)) + 1)]
+    return [clock(partial(matching_ids, index, prefix)) for prefix in typed * passes]
 
 
 def api_alone(http: httpx.Client, ids: list[int]) -> dict:
@@ -284,6 +295,10 @@ def report(samples: dict[str, list[dict]], alone: dict[str, dict]) -> dict[str, 
         print(f"{'':32}" + ", ".join(f"{k} {v:.3f}" for k, v in s["stage_medians"].items()))
     for title, part in alone.items():
         print(f"{title}, medians: " + ", ".join(f"{k} {v['median']:.3f}" for k, v in part.items()))
+    keystroke = alone["dashboard Python alone"]["id_search_keystroke"]
+    print(f"ID search per keystroke: median {keystroke['median'] * 1e6:.1f} µs, p90 "
+          f"{keystroke['p90'] * 1e6:.1f} µs, max {keystroke['max'] * 1e6:.1f} µs "
+          f"(target < {KEYSTROKE_TARGET_S * 1e3:g} ms)")  # fmt: skip
     return summary
 
 

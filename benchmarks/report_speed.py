@@ -260,4 +260,12 @@ def request_profile(result: dict, out_dir: Path) -> Section:
         "BentoML's request handling to the whole.\n",
         table(["step", *[f"{kind} bodies" for kind in kinds]], rows), "",
     ])  # fmt: skip
-    return Section(markdown)
+    targets = [
+        Target(f"request step: {name}, {kind} bodies", f"< {goal:g} µs",
+               f"{_us(steps[kind][name]['median'])} (p99 {_us(steps[kind][name]['p99'])})",
+               steps[kind][name]["median"] < goal)
+        for name, goal in result.get("targets_us", {}).items()
+        for kind in kinds
+        if name in steps[kind]
+    ]  # fmt: skip
+    return Section(markdown, targets)
