@@ -9,25 +9,17 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import pwd
-import shutil
 import signal
 import sqlite3
-import subprocess
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import closing, suppress
-from dataclasses import dataclass
+from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
-from glob import glob
 from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
-from typer.testing import CliRunner
 
 from scoring.serving import audit
 from scoring.serving.audit import (
@@ -38,28 +30,12 @@ from scoring.serving.audit import (
     input_hash,
     timestamp,
 )
-from training.cli import app
+from tests.support.audit import Cluster, decision, throwaway_cluster
 
 WRITERS, INSERTS_PER_WRITER = 4, 250
 SLACK_SECONDS = 1.0  # the machine may be busy: timing bounds are loose, never tight
 NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 fork = multiprocessing.get_context("fork")
-
-
-def _decision(**changes: object) -> DecisionRecord:
-    values: dict[str, object] = {
-        "request_id": uuid.uuid4().hex,
-        "endpoint": "predict",
-        "model_tag": "credit_scoring:abc123",
-        "threshold": 0.073,
-        "input_hash": input_hash({"SK_ID_CURR": 100002, "AMT_CREDIT": 406597.5}),
-        "probability": 0.1234567890123,
-        "decision": "refuse",
-        "client_id": 100002,
-        "reasons": [{"feature": "EXT_SOURCE_2", "shap": np.float32(0.5), "text": "Score élevé"}],
-        "language": "fr",
-    }
-    return DecisionRecord(**{**values, **changes})
 
 
 @pytest.fixture
@@ -69,9 +45,9 @@ def sqlite_url(tmp_path: Path) -> str:
 
 def _round_trip(log: AuditLog) -> None:
     rows = [
-        _decision(),
-        _decision(endpoint="explain", client_id=None, reasons=None, language="en"),
-        *(_decision(endpoint="predict_batch", probability=p) for p in (0.01, 0.5, 0.99)),
+        decision(),
+        decision(endpoint="explain", client_id=None, reasons=None, language="en"),
+        *(decision(endpoint="predict_batch", probability=p) for p in (0.01, 0.5, 0.99)),
     ]
     log.record(rows[:1])
     log.record(rows[1:])
@@ -90,7 +66,7 @@ def test_round_trip_on_sqlite(sqlite_url: str) -> None:
 
 def test_sqlite_runs_in_wal_mode_with_normal_sync(sqlite_url: str) -> None:
     log = AuditLog(sqlite_url)
-    log.record([_decision()])
+    log.record([decision()])
     engine = log._process_engine()
     with engine.connect() as connection:
         pragma = connection.exec_driver_sql
@@ -112,10 +88,10 @@ def test_input_hash_is_canonical_and_order_independent() -> None:
 
 def test_many_rows_are_one_transaction(sqlite_url: str) -> None:
     log = AuditLog(sqlite_url)
-    batch = [_decision(endpoint="predict_batch") for _ in range(500)]
+    batch = [decision(endpoint="predict_batch") for _ in range(500)]
     log.record(batch)
     assert log.count() == 500
-    clash = [_decision() for _ in range(99)] + [batch[0]]  # the last row breaks the primary key
+    clash = [decision() for _ in range(99)] + [batch[0]]  # the last row breaks the primary key
     with pytest.raises(AuditUnavailable, match="UNIQUE constraint failed"):
         log.record(clash)
     assert log.count() == 500, "a failed batch must leave none of its rows"
@@ -124,19 +100,19 @@ def test_many_rows_are_one_transaction(sqlite_url: str) -> None:
 def test_locked_database_fails_closed_then_recovers(tmp_path: Path) -> None:
     path = tmp_path / "audit.sqlite"
     log = AuditLog(f"sqlite:///{path}", busy_timeout=0.2)
-    log.record([_decision()])
+    log.record([decision()])
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     started = time.perf_counter()
     with pytest.raises(AuditUnavailable) as caught:
-        log.record([_decision()])
+        log.record([decision()])
     assert time.perf_counter() - started >= 0.15, "it must wait for the busy timeout first"
     message = str(caught.value)
     assert message.startswith("audit store unavailable")
     assert str(path) in message and "database is locked" in message
     holder.execute("ROLLBACK")
     holder.close()
-    log.record([_decision()])
+    log.record([decision()])
     assert log.count() == 2
 
 
@@ -158,7 +134,7 @@ def test_readiness_is_false_while_another_process_holds_the_write_lock(tmp_path:
     with log._process_engine().connect() as connection:
         busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
     assert busy == 5000, "the probe must give the pooled connection its busy timeout back"
-    log.record([_decision()])
+    log.record([decision()])
     assert log.count() == 1
 
 
@@ -166,16 +142,16 @@ def test_a_database_moved_away_fails_closed_then_recovers(tmp_path: Path) -> Non
     """The pooled connection still points at the moved file: no decision may land there."""
     path, moved = tmp_path / "audit.sqlite", tmp_path / "audit.moved"
     log = AuditLog(f"sqlite:///{path}")
-    kept = _decision()
+    kept = decision()
     log.record([kept])
     path.rename(moved)
     path.mkdir()  # where the file was, something SQLite cannot open, even as root
     with pytest.raises(AuditUnavailable, match="audit store unavailable"):
-        log.record([_decision(request_id="refused")])
+        log.record([decision(request_id="refused")])
     assert not log.healthy()
     path.rmdir()
     moved.rename(path)  # back with its WAL, which never left the path: nothing may open it
-    recovered = _decision()
+    recovered = decision()
     log.record([recovered])
     assert log.healthy()
     wanted = [kept.request_id, "refused", recovered.request_id]
@@ -185,27 +161,27 @@ def test_a_database_moved_away_fails_closed_then_recovers(tmp_path: Path) -> Non
 def test_a_replaced_database_file_gets_the_decisions_not_the_old_one(tmp_path: Path) -> None:
     path, old = tmp_path / "audit.sqlite", tmp_path / "audit.old"
     log = AuditLog(f"sqlite:///{path}")
-    log.record([_decision()])
+    log.record([decision()])
     with closing(sqlite3.connect(path)) as writer:  # the row leaves the WAL (it stays put)
         writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     path.rename(old)
-    AuditLog(f"sqlite:///{path}").record([_decision()])  # a new trail in its place
-    log.record([_decision(request_id="after-the-swap")])
+    AuditLog(f"sqlite:///{path}").record([decision()])  # a new trail in its place
+    log.record([decision(request_id="after-the-swap")])
     in_place = AuditLog(f"sqlite:///{path}")
     assert [r.request_id for r in in_place.fetch(["after-the-swap"])] == ["after-the-swap"]
     assert in_place.count() == log.count() == 2
     assert AuditLog(f"sqlite:///{old}").count() == 1, "the replaced file must not grow"
 
 
-def test_a_deleted_database_file_refuses_the_next_decision(tmp_path: Path) -> None:
+def test_a_deleted_database_file_refuses_the_nextdecision(tmp_path: Path) -> None:
     """Recording into the unlinked file would lose the row when the connection closes."""
     path = tmp_path / "audit.sqlite"
     log = AuditLog(f"sqlite:///{path}")
-    log.record([_decision()])
+    log.record([decision()])
     for leftover in tmp_path.glob("audit.sqlite*"):
         leftover.unlink()
     with pytest.raises(AuditUnavailable, match="no such table"):
-        log.record([_decision()])
+        log.record([decision()])
 
 
 def test_unwritable_path_fails_closed_then_recovers(tmp_path: Path) -> None:
@@ -213,18 +189,18 @@ def test_unwritable_path_fails_closed_then_recovers(tmp_path: Path) -> None:
     blocker.write_text("a file where the audit directory should be")
     log = AuditLog(f"sqlite:///{blocker / 'audit.sqlite'}")
     with pytest.raises(AuditUnavailable, match=r"audit store unavailable \(sqlite:///.*"):
-        log.record([_decision()])
+        log.record([decision()])
     assert not log.healthy()
     blocker.unlink()
     blocker.mkdir()
-    log.record([_decision()])
+    log.record([decision()])
     assert log.count() == 1 and log.healthy()
 
 
 def test_password_is_masked_in_messages() -> None:
     log = AuditLog("postgresql+psycopg://auditor:s3cret-pw@127.0.0.1:1/audit", busy_timeout=1)
     with pytest.raises(AuditUnavailable) as caught:
-        log.record([_decision()])
+        log.record([decision()])
     message = str(caught.value)
     assert "s3cret-pw" not in message and "auditor:***@127.0.0.1:1/audit" in message
     assert not log.healthy()
@@ -234,7 +210,7 @@ def test_password_is_masked_in_messages() -> None:
 
 def _write_many(log: AuditLog, writer: int) -> None:
     for i in range(INSERTS_PER_WRITER):
-        log.record([_decision(request_id=f"w{writer}-{i}", client_id=writer)])
+        log.record([decision(request_id=f"w{writer}-{i}", client_id=writer)])
 
 
 def _run_writers(log: AuditLog) -> None:
@@ -260,7 +236,7 @@ def test_concurrent_worker_processes(sqlite_url: str, parent_engine: bool) -> No
 
 
 def _record_then_die(log: AuditLog, request_id: str) -> None:
-    log.record([_decision(request_id=request_id)])
+    log.record([decision(request_id=request_id)])
     os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -277,7 +253,7 @@ def test_committed_row_survives_a_killed_worker(sqlite_url: str) -> None:
 
 def _aged(days: int, client_id: int | None) -> DecisionRecord:
     created = timestamp(NOW - timedelta(days=days))
-    return _decision(request_id=f"{client_id}-{days}", client_id=client_id, created_at=created)
+    return decision(request_id=f"{client_id}-{days}", client_id=client_id, created_at=created)
 
 
 def _remaining(log: AuditLog, rows: list[DecisionRecord]) -> list[str]:
@@ -338,118 +314,10 @@ def test_purge_deletes_in_batches(aged_trail, monkeypatch: pytest.MonkeyPatch) -
     assert log.count() == 0
 
 
-def _purge_command(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["audit-purge", *args])
-    return result.exit_code, " ".join(result.output.split())
-
-
-def test_the_purge_command_reports_what_it_deletes(sqlite_url: str) -> None:
-    log = AuditLog(sqlite_url)
-    old, recent = _decision(created_at="2001-01-01T00:00:00.000000+00:00"), _decision()
-    log.record([old, recent])
-    code, output = _purge_command("--older-than-days", "30", "--url", sqlite_url, "--dry-run")
-    assert code == 0 and output.startswith("Would delete 1 decisions made before"), output
-    assert log.count() == 2
-    code, output = _purge_command("--older-than-days", "30", "--url", sqlite_url)
-    assert code == 0 and output.startswith("Deleted 1 decisions"), output
-    assert _remaining(log, [old, recent]) == [recent.request_id]
-    code, output = _purge_command("--client-id", "100002", "--url", sqlite_url)
-    assert code == 0 and "Deleted 1 decisions about client 100002" in output, output
-    assert log.count() == 0
-
-
-def test_the_purge_command_reads_the_service_url(
-    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
-) -> None:
-    AuditLog(sqlite_url).record([_decision()])
-    monkeypatch.setenv("CREDIT_AUDIT_DB_URL", sqlite_url)
-    code, output = _purge_command("--client-id", "100002", "--dry-run")
-    assert code == 0 and "Would delete 1 decisions" in output and sqlite_url in output, output
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        ((), "--older-than-days N (retention) or --client-id ID"),
-        (("--older-than-days", "0"), "--older-than-days must be at least 1"),
-        (("--older-than-days", "-5"), "--older-than-days must be at least 1"),
-        (("--older-than-days", "-1", "--client-id", "7"), "--older-than-days must be at least"),
-        (("--client-id", "0"), "--client-id must be a positive SK_ID_CURR"),
-        (("--older-than-days", "99999"), "'--older-than-days'"),
-        (("--older-than-days", "ten"), "'--older-than-days'"),
-    ],
-)
-def test_the_purge_command_refuses_nonsense(sqlite_url: str, args, expected) -> None:
-    log = AuditLog(sqlite_url)
-    log.record([_decision(created_at="2001-01-01T00:00:00.000000+00:00")])
-    code, output = _purge_command(*args, "--url", sqlite_url)
-    assert code == 2 and expected in output, output
-    assert log.count() == 1
-
-
-def test_the_purge_command_does_not_create_a_missing_database(tmp_path: Path) -> None:
-    missing = tmp_path / "typo.sqlite"
-    code, output = _purge_command("--older-than-days", "30", "--url", f"sqlite:///{missing}")
-    assert code == 2 and f"no audit database at {missing}" in output, output
-    assert not missing.exists()
-
-
-def _postgres_bin() -> Path | None:
-    found = shutil.which("pg_ctl")
-    candidates = [found] if found else sorted(glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return Path(candidates[-1]).resolve().parent if candidates else None
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A throwaway PostgreSQL cluster in ``root``, listening on a unix socket only."""
-
-    bindir: Path
-    root: Path
-    user: str | None  # the server refuses to run as root
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@/postgres?host={self.root}"
-
-    def run(self, program: str, *args: object) -> None:
-        subprocess.run(
-            [self.bindir / program, *args], user=self.user, check=True, capture_output=True
-        )
-
-    def start(self) -> None:
-        options = f"-k {self.root} -c listen_addresses='' -p 5432 -F"
-        data, log = self.root / "data", self.root / "log"
-        self.run("pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        self.run("pg_ctl", "-D", self.root / "data", "-m", mode, "-w", "stop")
-
-
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Cluster]:
-    bindir = _postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (Debian package postgresql-15)")
-    user = None
-    if os.geteuid() == 0:
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and no postgres account to run the server")
-        user = "postgres"
-    root = Path(tempfile.mkdtemp(prefix="audit-pg-"))  # short: socket paths are limited
-    if user:
-        os.chown(root, account.pw_uid, account.pw_gid)
-    cluster = Cluster(bindir, root, user)
-    try:
-        cluster.run("initdb", "-D", root / "data", "-U", "postgres", "--auth=trust", "--no-sync")
-        cluster.start()
+    with throwaway_cluster() as cluster:
         yield cluster
-    finally:
-        with suppress(subprocess.CalledProcessError):
-            cluster.stop("immediate")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_round_trip_on_postgresql_and_recovery(postgres: Cluster) -> None:
@@ -457,10 +325,10 @@ def test_round_trip_on_postgresql_and_recovery(postgres: Cluster) -> None:
     _round_trip(log)
     postgres.stop()
     with pytest.raises(AuditUnavailable, match="audit store unavailable"):
-        log.record([_decision()])
+        log.record([decision()])
     assert not log.healthy()
     postgres.start()
-    log.record([_decision()])
+    log.record([decision()])
     assert log.count() == 6
 
 
