@@ -50,7 +50,7 @@ def number(x: float, language: Language, decimals: int = 0) -> str:
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]  # no "-0"
     if language == "fr":
-        text = text.translate(str.maketrans({",": NARROW_SPACE, ".": ","}))
+        text = text.translate(str.maketrans(",.", NARROW_SPACE + ","))
     return text
 
 
