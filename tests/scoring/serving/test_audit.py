@@ -173,7 +173,7 @@ def test_a_replaced_database_file_gets_the_decisions_not_the_old_one(tmp_path: P
     assert AuditLog(f"sqlite:///{old}").count() == 1, "the replaced file must not grow"
 
 
-def test_a_deleted_database_file_refuses_the_nextdecision(tmp_path: Path) -> None:
+def test_a_deleted_database_file_refuses_the_next_decision(tmp_path: Path) -> None:
     """Recording into the unlinked file would lose the row when the connection closes."""
     path = tmp_path / "audit.sqlite"
     log = AuditLog(f"sqlite:///{path}")
