@@ -135,7 +135,7 @@ bench: setup ## Every benchmark, then benchmarks/results/REPORT.md (QUICK=1: the
 	$(PY) -m benchmarks $(if $(QUICK),--quick,)
 
 resilience: setup ## Longer fuzzing, sustained load and fault runs; prints the summary table
-	CREDIT_RESILIENCE_LONG=1 $(PY) -m pytest tests/resilience -q
+	$(TEST_ENV) CREDIT_RESILIENCE_LONG=1 $(PY) -m pytest tests/resilience -q
 
 clean: ## Remove generated data and what runs leave behind (.venv and the model store are kept)
 	rm -rf data/synthetic data/bench data/resilience data/*.sqlite* data/*.parquet data/*.log \

@@ -74,12 +74,3 @@ def test_client_id_requests_without_a_portfolio_are_unavailable(model_tag, tmp_p
     with pytest.raises(Unavailable, match="portfolio"):
         engine.predict(schemas.ScoringRequest.model_validate({"client_id": 100002}))
     assert engine.audit.count() == 0
-
-
-def test_bentoml_build_packs_the_service_and_its_model(model_tag, service_env, monkeypatch):
-    for key, value in service_env.items():
-        monkeypatch.setenv(key, value)
-    root = Path(__file__).resolve().parents[2]
-    bento = bentoml.bentos.build_bentofile(str(root / "bentofile.yaml"), build_ctx=str(root))
-    assert str(bento.tag).startswith("credit_scoring_service:")
-    assert model_tag in {str(m.tag) for m in bento.info.all_models}
