@@ -41,8 +41,8 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group(
         "age_employment", "Age and employment", "Âge et emploi",
-        "The client's age, time in the current job, kind of income, occupation and employer.",
-        "L'âge du client, son ancienneté, la nature de ses revenus, son métier et son employeur.",
+        "Age, time in the current job, kind of income, occupation and employer.",
+        "L'âge, l'ancienneté, la nature des revenus, le métier et l'employeur.",
         r"DAYS_BIRTH|DAYS_EMPLOYED(_ANOM|_PERC)?|(NAME_INCOME_TYPE|OCCUPATION_TYPE"
         r"|ORGANIZATION_TYPE)_.+",
     ),
@@ -61,15 +61,15 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group(
         "personal", "Personal situation", "Situation personnelle",
-        "Education, family status, children, and who came with the client.",
-        "Études, situation familiale, enfants, et qui accompagnait le client.",
+        "Education, family status, children, and who came along to the application.",
+        "Études, situation familiale, enfants, et accompagnement lors de la demande.",
         r"CODE_GENDER|CNT_CHILDREN|CNT_FAM_MEMBERS|(NAME_EDUCATION_TYPE|NAME_FAMILY_STATUS"
         r"|NAME_TYPE_SUITE)_.+",
     ),
     Group(
         "housing_assets", "Housing and assets", "Logement et patrimoine",
-        "Where the client lives, the building, and whether they own a home or a car.",
-        "Le logement du client, l'immeuble, et s'il possède un logement ou une voiture.",
+        "The home and its building, and whether a home or a car is owned.",
+        "Le logement et son immeuble, et la propriété d'un logement ou d'une voiture.",
         r"FLAG_OWN_(CAR|REALTY)|OWN_CAR_AGE|NAME_HOUSING_TYPE_.+|.+_(AVG|MODE|MEDI)"
         r"|(FONDKAPREMONT_MODE|HOUSETYPE_MODE|WALLSMATERIAL_MODE|EMERGENCYSTATE_MODE)_.+",
     ),
@@ -94,15 +94,15 @@ GROUPS: tuple[Group, ...] = (
         r"HOUR_APPR_PROCESS_START|WEEKDAY_APPR_PROCESS_START_.+",
     ),
     Group(
-        "social_circle", "Payment problems among the client's contacts",
+        "social_circle", "Payment problems among the applicant's contacts",
         "Incidents de paiement dans l'entourage",
-        "How many of the client's contacts were late on their credits.",
-        "Combien de proches du client ont eu des retards sur leurs crédits.",
+        "How many of the applicant's contacts were late on their credits.",
+        "Combien de proches du demandeur ont eu des retards sur leurs crédits.",
         r"(OBS|DEF)_(30|60)_CNT_SOCIAL_CIRCLE",
     ),
     Group(
         "credit_enquiries", "Recent credit enquiries", "Demandes de crédit récentes",
-        "How often lenders asked the credit bureau about the client lately.",
+        "How often lenders asked the credit bureau about the applicant lately.",
         "Combien de fois des prêteurs ont consulté le bureau de crédit récemment.",
         r"AMT_REQ_CREDIT_BUREAU_(HOUR|DAY|WEEK|MON|QRT|YEAR)",
     ),
@@ -117,7 +117,7 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "bureau_current", "Credit bureau: current credits and debt",
         "Bureau de crédit : crédits en cours et dettes",
-        "The credits the client is repaying at other lenders, and what remains owed.",
+        "Credits being repaid at other lenders, and what remains owed.",
         "Les crédits en cours chez d'autres prêteurs, et ce qui reste dû.",
         r"ACTIVE_(?!AMT_CREDIT_(MAX_OVERDUE|SUM_OVERDUE)|CREDIT_DAY_OVERDUE|CNT_CREDIT_PROLONG)"
         r".+|BURO_AMT_(CREDIT_SUM_DEBT|CREDIT_SUM_LIMIT|ANNUITY)" + _AGG
@@ -125,8 +125,8 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group(
         "bureau_history", "Credit bureau: credit history", "Bureau de crédit : historique",
-        "How many credits the client had at other lenders, of which kinds, and since when.",
-        "Combien de crédits le client a eus ailleurs, de quels types, et depuis quand.",
+        "How many credits were held at other lenders, of which kinds, and since when.",
+        "Combien de crédits ont été détenus ailleurs, de quels types, et depuis quand.",
         r"CLOSED_(?!AMT_CREDIT_(MAX_OVERDUE|SUM_OVERDUE)|CREDIT_DAY_OVERDUE|CNT_CREDIT_PROLONG)"
         r".+|BURO_(COUNT|AMT_CREDIT_SUM|DAYS_CREDIT(_ENDDATE|_UPDATE)?|MONTHS_BALANCE_(MIN|MAX"
         r"|SIZE)|CREDIT_TYPE_.+|CREDIT_CURRENCY_.+|CREDIT_ACTIVE_Closed|STATUS_[0CX]_MEAN)"
@@ -143,8 +143,8 @@ GROUPS: tuple[Group, ...] = (
     Group(
         "previous_applications", "Previous applications with us",
         "Demandes précédentes chez nous",
-        "How many times the client applied before, for what, and on which terms.",
-        "Combien de fois le client a déjà demandé un crédit, pour quoi, et à quelles conditions.",
+        "Earlier applications to us: how many, for what, and on which terms.",
+        "Les demandes antérieures chez nous : combien, pour quoi, et à quelles conditions.",
         r"APPROVED_.+|PREV_(?!NAME_CONTRACT_STATUS_Refused|CODE_REJECT_REASON_).+",
     ),
     Group(
@@ -163,8 +163,8 @@ GROUPS: tuple[Group, ...] = (
     ),
     Group(
         "credit_cards", "Credit cards with us", "Cartes de crédit chez nous",
-        "How the client used and repaid credit cards with us.",
-        "Comment le client a utilisé et remboursé ses cartes de crédit chez nous.",
+        "How credit cards with us were used and repaid.",
+        "Comment les cartes de crédit chez nous ont été utilisées et remboursées.",
         r"CC_.+",
     ),
 )  # fmt: skip

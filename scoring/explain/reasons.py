@@ -1,0 +1,193 @@
+"""Reason codes: the principal reasons of a decision, as a letter to the client states them.
+
+A reason is a group of features (:mod:`scoring.features.groups`) that pushed the score one
+way, with a stable code, a sentence in English and French, and the fact of the group that
+pushed the same way, in human units and placed among applicants. A refusal gives at most
+:data:`MAX_REASONS` reasons, all raising the risk; a grant gives its main supporting
+reasons, all lowering it. When a group speaks of a history the client does not have, the
+reason says so ("First application with us") instead of quoting unknown values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from scoring.explain.facts import FACTS, Fact, comparison, positions, value_text
+from scoring.features import FEATURE_NAMES
+from scoring.features.groups import FEATURE_GROUPS, GROUP_BY_CODE, GROUP_INDEX, GROUPS
+from scoring.wording import LANGUAGES, Language
+
+MAX_REASONS = 4  # adverse-action notices state a few principal reasons
+NEGLIGIBLE = 1e-6  # |log-odds| below which a group did not move the score
+Direction = Literal["raises", "lowers"]
+_POSITION = {name: i for i, name in enumerate(FEATURE_NAMES)}
+
+# A history the client does not have: the group's count is unknown (not provided) or zero.
+_ABSENT: dict[str, tuple[str, str]] = {  # group -> (count feature, reason code)
+    "bureau_overdue": ("BURO_COUNT", "no_bureau_record"),
+    "bureau_current": ("BURO_COUNT", "no_bureau_record"),
+    "bureau_history": ("BURO_COUNT", "no_bureau_record"),
+    "previous_applications": ("PREV_COUNT", "first_application"),
+    "previous_refusals": ("PREV_COUNT", "first_application"),
+    "instalments": ("INSTAL_COUNT", "no_loan_with_us"),
+    "consumer_loans": ("POS_COUNT", "no_loan_with_us"),
+    "credit_cards": ("CC_COUNT", "no_card_with_us"),
+}
+# Sentences of the codes that are not a group's: what an absent history or status means.
+SPECIAL: dict[str, dict[Language, str]] = {
+    "no_bureau_record": {
+        "en": "No record of credits with other lenders",
+        "fr": "Aucun crédit connu chez d'autres prêteurs",
+    },
+    "first_application": {"en": "First application with us", "fr": "Première demande chez nous"},
+    "no_loan_with_us": {
+        "en": "No earlier loan with us",
+        "fr": "Aucun crédit antérieur chez nous",
+    },
+    "no_card_with_us": {
+        "en": "No earlier credit card with us",
+        "fr": "Aucune carte de crédit antérieure chez nous",
+    },
+}
+_EFFECT = {
+    "en": {"raises": "This raises the risk.", "lowers": "This lowers the risk."},
+    "fr": {"raises": "Cela augmente le risque.", "lowers": "Cela réduit le risque."},
+}
+_FACTS_BY_GROUP: dict[str, list[Fact]] = {}
+for _fact in FACTS:
+    _FACTS_BY_GROUP.setdefault(FEATURE_GROUPS[positions(_fact)[0]], []).append(_fact)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One principal reason: its code, sentence, direction and the quoted value."""
+
+    code: str
+    group: str
+    direction: Direction
+    text: str
+    value: str | None
+    contribution: float  # log-odds of the group
+
+
+def reason_codes() -> list[dict[str, Any]]:
+    """The published list: every code with its sentence in each language."""
+    codes = [
+        {
+            "code": f"{group.code}.{direction}",
+            "group": group.code,
+            "direction": direction,
+            "text": {lang: _title(group.code, lang) for lang in LANGUAGES},
+            "description": {"en": group.description_en, "fr": group.description_fr},
+        }
+        for group in GROUPS
+        for direction in ("raises", "lowers")
+    ]
+    codes += [
+        {"code": code, "group": None, "direction": None, "text": dict(text), "description": None}
+        for code, text in SPECIAL.items()
+    ]
+    return codes
+
+
+def group_totals(contributions: np.ndarray) -> np.ndarray:
+    """Log-odds per group (in :data:`GROUPS` order): the exact sums of their features'."""
+    return np.bincount(GROUP_INDEX, weights=contributions, minlength=len(GROUPS))
+
+
+def principal_reasons(
+    contributions: np.ndarray,
+    values: np.ndarray,
+    reference: Mapping[str, Any],
+    refused: bool,
+    language: Language,
+    currency: str = "",
+) -> list[Reason]:
+    """The reasons of the decision: up to :data:`MAX_REASONS` groups pushing its way.
+
+    ``contributions`` and ``values`` follow :data:`scoring.features.FEATURE_NAMES` (a
+    feature the model does not use contributes 0); ``reference`` holds each feature's
+    training percentiles, to place the client among applicants.
+    """
+    totals = group_totals(contributions)
+    sign = 1.0 if refused else -1.0
+    order = np.argsort(-sign * totals, kind="stable")
+    chosen = [int(i) for i in order if sign * totals[i] > NEGLIGIBLE][:MAX_REASONS]
+    direction: Direction = "raises" if refused else "lowers"
+    reasons, codes = [], set()
+    for index in chosen:
+        reason = _reason(
+            GROUPS[index].code, float(totals[index]), direction, contributions, values,
+            reference, language, currency,
+        )  # fmt: skip
+        if reason.code not in codes:  # two bureau groups with no record: one reason
+            codes.add(reason.code)
+            reasons.append(reason)
+    return reasons
+
+
+def _reason(
+    group: str,
+    total: float,
+    direction: Direction,
+    contributions: np.ndarray,
+    values: np.ndarray,
+    reference: Mapping[str, Any],
+    language: Language,
+    currency: str,
+) -> Reason:
+    effect = _EFFECT[language][direction]
+    absent = _ABSENT.get(group)
+    if absent is not None and _has_none(values, absent[0]):
+        code = absent[1]
+        return Reason(code, group, direction, f"{SPECIAL[code][language]}. {effect}", None, total)
+    code, title = f"{group}.{direction}", _title(group, language)
+    fact = _quoted_fact(group, total, contributions, values)
+    if fact is None:  # nothing readable moved this way: say what the group covers
+        text = f"{title} — {_lower_first(_description(group, language))} {effect}"
+        return Reason(code, group, direction, text, None, total)
+    value = value_text(fact, values, language, currency)
+    label = fact.label_en if language == "en" else fact.label_fr
+    place = comparison(fact, values, reference, language)
+    colon = "\u00a0: " if language == "fr" else ": "  # French: a no-break space before ":"
+    detail = f"{label}{colon}{value}" + (f" ({place})" if place else "")
+    return Reason(code, group, direction, f"{title} — {detail}. {effect}", value, total)
+
+
+def _quoted_fact(
+    group: str, total: float, contributions: np.ndarray, values: np.ndarray
+) -> Fact | None:
+    """The group's readable fact that pushed most the way the group did, with a known value."""
+    best, best_size = None, 0.0
+    for fact in _FACTS_BY_GROUP.get(group, []):
+        moved = float(contributions[list(positions(fact))].sum())
+        if moved * total > 0 and abs(moved) > best_size and _known(fact, values):
+            best, best_size = fact, abs(moved)
+    return best
+
+
+def _known(fact: Fact, values: np.ndarray) -> bool:
+    return not np.all(np.isnan(values[list(positions(fact))]))
+
+
+def _has_none(values: np.ndarray, count_feature: str) -> bool:
+    count = values[_POSITION[count_feature]]
+    return bool(np.isnan(count) or count == 0)
+
+
+def _description(group: str, language: Language) -> str:
+    info = GROUP_BY_CODE[group]
+    return info.description_en if language == "en" else info.description_fr
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _title(group: str, language: Language) -> str:
+    info = GROUP_BY_CODE[group]
+    return info.label_en if language == "en" else info.label_fr
