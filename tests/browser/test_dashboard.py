@@ -113,7 +113,7 @@ def test_advisor_path_in_a_browser(dashboard, server, browser, model_dataset) ->
 
     # Peers: the client ranked within the portfolio snapshot.
     page.get_by_text("Compared with other clients", exact=True).click()
-    ranked = re.compile(r"^Higher than \d+ % .+ clients with a known value\)\.$")
+    ranked = re.compile(r"^Higher than \d+% .+ clients with a known value\)\.$")
     expect(page.get_by_text(ranked).first).to_be_visible(timeout=WAIT_MS)
     _shot(page, "03-peers")
 
@@ -121,7 +121,7 @@ def test_advisor_path_in_a_browser(dashboard, server, browser, model_dataset) ->
     page.get_by_text("Français", exact=True).click()
     expect(page.get_by_text(f"Décision pour le client {client_id}")).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text("La demande serait").first).to_be_visible(timeout=WAIT_MS)
-    ranked = re.compile(r"^Supérieur à \d+ % .+ clients de valeur connue\)\.$")
+    ranked = re.compile(r"^Supérieur à \d+\u202f% .+ clients de valeur connue\)\.$")
     expect(page.get_by_text(ranked).first).to_be_visible(timeout=WAIT_MS)
     _shot(page, "04-french")
 
