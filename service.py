@@ -12,15 +12,15 @@ from functools import cache
 from typing import Any, cast
 
 import bentoml
-from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import Counter
 from starlette.responses import Response
 
-from scoring.serving import openapi, responses, schemas
+from scoring.serving import api_page, openapi, responses, schemas
 from scoring.serving.auth import PUBLIC_PATHS, BearerTokenMiddleware
 from scoring.serving.engine import ScoringEngine, ServiceError
-from scoring.serving.middleware import BodySizeLimit, JsonBodiesOnly
+from scoring.serving.middleware import BodySizeLimit, JsonBodiesOnly, PlainErrors
 from scoring.serving.runtime import load_engine, readiness_reason
 from scoring.settings import SettingsError, load_settings
 
@@ -91,10 +91,27 @@ class CreditScoring:
         """A known client's application, known outcome and history (for the dashboard)."""
         return self._run("client", lambda engine: engine.client(client_id))
 
-    @info_app.get("/model")
+    @info_app.get("/model", tags=[openapi.SCORING_TAG])
     def model(self) -> dict[str, Any]:
         """Model card, metadata, features with labels and units, threshold."""
         return self._run("model", lambda engine: engine.model_info())
+
+    # Served instead of BentoML's own page and /docs.json (this app's routes are matched first).
+    @info_app.get("/", include_in_schema=False)
+    def api_page(self, request: Request) -> HTMLResponse:
+        """The API page: the product, its model, the token, examples, then Swagger UI."""
+        enabled = SETTINGS.api_auth == "enabled"
+        return api_page.page(str(request.base_url), self._version(), enabled)
+
+    @info_app.get("/docs.json", include_in_schema=False)
+    def openapi_document(self) -> dict[str, Any]:
+        """The OpenAPI document of the API page, corrected (see scoring.serving.openapi)."""
+        return _openapi_document(self._version())
+
+    def _version(self) -> str:
+        """The served model's tag, the version the API page and its document show (the reason
+        a model is not served is for /readyz's operators, not for this public page)."""
+        return self.engine.model.tag if self.engine else f"{MODEL.tag}, not loaded: not ready"
 
     def _run(self, endpoint: str, call):
         if self.engine is None:
@@ -117,6 +134,9 @@ def _service() -> bentoml.Service[CreditScoring]:
 _service().add_asgi_middleware(BearerTokenMiddleware, settings=SETTINGS)
 _service().add_asgi_middleware(JsonBodiesOnly)
 _service().add_asgi_middleware(BodySizeLimit, limit=SETTINGS.max_body_bytes)
+_service().add_asgi_middleware(
+    PlainErrors, models={api.route: api.input_spec for api in _service().apis.values()}
+)
 
 # The error statuses each endpoint answers besides 401, for the API page.
 ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
@@ -128,13 +148,10 @@ ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
 }
 
 
-# Served instead of BentoML's own /docs.json (this app's routes are matched first).
-@info_app.get("/docs.json", include_in_schema=False)
 @cache
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document of the API page, corrected (see scoring.serving.openapi)."""
+def _openapi_document(version: str) -> dict[str, Any]:
     spec = _service().openapi_spec.asdict()
-    return openapi.openapi_document(spec, ENDPOINT_ERRORS, PUBLIC_PATHS)
+    return openapi.openapi_document(spec, ENDPOINT_ERRORS, PUBLIC_PATHS, version)
 
 
 def _decisions(result: Any) -> list[str]:

@@ -216,7 +216,7 @@ def browse(url: str, ids: list[int], expect: dict, repeats: int, columns: list[s
             recent = [recent[-1], *recent[:-1]]
             button = page.get_by_role("button", name=str(recent[0]), exact=True)
             out["switch_recent_client"].append(timed(page, button.click, expect[recent[0]]))
-        tab = page.get_by_text(word("peers_title", "en"), exact=True)
+        tab = page.get_by_text(word("tab_peers", "en"), exact=True)
         out["peers_tab_first_open"] = [timed(page, tab.click)]
         select = page.get_by_label(peer_word("feature", "en"), exact=True).select_option
         shown = [label(c, "en") for c in columns[2 : repeats + 2]]  # [0], [1]: the defaults

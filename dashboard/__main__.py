@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import secrets
 import threading
+from pathlib import Path
 
 import panel as pn
 
@@ -24,6 +25,10 @@ from dashboard.config import (
     load_settings,
 )
 from dashboard.peer_plots import warm_up
+
+# Panel's stock login and logout pages load their logo from a CDN; ours are self-contained.
+LOGIN_PAGE = Path(__file__).with_name("login.html")
+LOGOUT_PAGE = Path(__file__).with_name("logout.html")
 
 
 def credentials(settings: Settings) -> tuple[str, str, bool]:
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def session() -> pn.template.FastListTemplate:
         """Called for every browser session: each gets its own store."""
-        return create_app(api, str(settings.snapshot_path))
+        return create_app(api, str(settings.snapshot_path), settings.currency)
 
     server = pn.serve(
         session,
@@ -71,13 +76,17 @@ def main(argv: list[str] | None = None) -> None:
         basic_auth={user: password},
         cookie_secret=settings.cookie_secret or secrets.token_urlsafe(32),
         title=TITLE,
+        login_template=str(LOGIN_PAGE),
+        logout_template=str(LOGOUT_PAGE),
         show=False,
         start=False,
     )
     server.start()
-    # Once the server answers, the score map's heavy imports (~1 s) load in the background
-    # instead of delaying the start or the first peer comparison.
-    server.io_loop.call_later(1.0, threading.Thread(target=warm_up, daemon=True).start)
+    # Once the server answers, the snapshot and the score map's stack (imports and compiled
+    # kernels, ~2 s) get ready in the background instead of delaying the start or the first
+    # peer comparison.
+    ready = threading.Thread(target=warm_up, args=(settings.snapshot_path,), daemon=True)
+    server.io_loop.call_later(1.0, ready.start)
     server.io_loop.start()
 
 

@@ -1,8 +1,8 @@
 """The dashboard's only way to the model: a small client of the scoring REST API.
 
 The dashboard never loads the model, so every figure it shows is the one the API would
-give (and audits). Every failure becomes an :class:`ApiError` whose message an advisor can
-read and act on; no HTTP or Python jargon reaches the screen.
+give (and audits). Every failure becomes an :class:`ApiError` whose sentence an advisor can
+read and act on, in English or French; no HTTP or Python jargon reaches the screen.
 """
 
 from __future__ import annotations
@@ -13,17 +13,31 @@ from typing import Any
 import httpx
 
 from dashboard.config import DEFAULT_API_TIMEOUT
+from dashboard.wording import word
+from scoring.wording import Language
 
 Json = dict[str, Any]
 
 
 class ApiError(Exception):
-    """A failed API call, with a message for the advisor and the HTTP status if any."""
+    """A failed API call: what went wrong (a phrase of :mod:`dashboard.wording` and its
+    fields), said in the advisor's language by :meth:`text`, and the HTTP status if any."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
+    def __init__(self, key: str, status: int | None = None, **fields: Any) -> None:
+        self.key, self.status, self.fields = key, status, fields
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The sentence in English, as logs and tracebacks show it."""
+        return self.text("en")
+
+    def text(self, language: Language) -> str:
+        """The sentence in ``language``."""
+        fields = dict(self.fields)
+        if self.key == "api_not_ready" and not fields["reason"]:
+            fields["reason"] = word("api_retry", language)
+        return word(self.key, language, **fields)
 
 
 class CreditApi:
@@ -47,9 +61,16 @@ class CreditApi:
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = client or httpx.Client(base_url=self.base_url, timeout=timeout)
 
-    def predict(self, client_id: int) -> Json:
-        """Probability and decision of a known client."""
-        return self._call("POST", "/predict", {"client_id": client_id})
+    def predict(
+        self,
+        client_id: int | None = None,
+        *,
+        application: Mapping[str, Any] | None = None,
+        history: Mapping[str, Any] | None = None,
+    ) -> Json:
+        """Probability and decision of a known client or of an application (a what-if)."""
+        body = _subject(client_id, application, history)
+        return self._call("POST", "/predict", body, client_id=client_id)
 
     def explain(
         self,
@@ -59,14 +80,8 @@ class CreditApi:
         history: Mapping[str, Any] | None = None,
         language: str = "en",
     ) -> Json:
-        """Decision, SHAP contributions and reasons of a known client or of an application."""
-        body: Json = {"language": language}
-        if application is None:
-            body["client_id"] = client_id
-        else:
-            body["application"] = dict(application)
-            if history is not None:
-                body["history"] = dict(history)
+        """Decision, groups in risk points and principal reasons, in ``language``."""
+        body: Json = {"language": language, **_subject(client_id, application, history)}
         return self._call("POST", "/explain", body, client_id=client_id)
 
     def predict_batch(self, applications: Sequence[Mapping[str, Any]]) -> Json:
@@ -91,15 +106,24 @@ class CreditApi:
         try:
             response = self._client.request(method, path, json=body, headers=self._headers)
         except httpx.TimeoutException as error:
-            raise ApiError(
-                f"The scoring service at {self.base_url} did not answer within "
-                f"{self.timeout:g} s; try again in a moment."
-            ) from error
+            raise ApiError("api_timeout", url=self.base_url, seconds=f"{self.timeout:g}") from error
         except httpx.HTTPError as error:
-            raise ApiError(
-                f"The scoring service at {self.base_url} is not reachable (is it running?)."
-            ) from error
+            raise ApiError("api_unreachable", url=self.base_url) from error
         return read_answer(response, self.base_url, client_id)
+
+
+def _subject(
+    client_id: int | None,
+    application: Mapping[str, Any] | None,
+    history: Mapping[str, Any] | None,
+) -> Json:
+    """Who is scored: a known client by ID, or an application with its history."""
+    if application is None:
+        return {"client_id": client_id}
+    body: Json = {"application": dict(application)}
+    if history is not None:
+        body["history"] = dict(history)
+    return body
 
 
 def read_answer(response: httpx.Response, base_url: str, client_id: int | None = None) -> Json:
@@ -108,30 +132,27 @@ def read_answer(response: httpx.Response, base_url: str, client_id: int | None =
         try:
             return response.json()
         except ValueError as error:
-            raise ApiError(
-                f"The scoring service at {base_url} sent an unreadable answer."
-            ) from error
-    raise ApiError(_message(response, client_id), response.status_code)
+            raise ApiError("api_unreadable", url=base_url) from error
+    raise _failure(response, client_id)
 
 
-def _message(response: httpx.Response, client_id: int | None) -> str:
+def _failure(response: httpx.Response, client_id: int | None) -> ApiError:
     """What went wrong, from the status and the API's ``{"error", "detail"}`` body."""
     status = response.status_code
     payload = _json_or_empty(response)
     error = str(payload.get("error") or "")
     if status == 401:
-        return (
-            "The API token was refused by the scoring service: check CREDIT_API_TOKEN "
-            "(make serve writes it to .env)."
-        )
+        return ApiError("api_token", status)
     if status == 404 and client_id is not None:
-        return f"Client {client_id} is unknown."
+        return ApiError("api_unknown_client", status, client_id=client_id)
     if status == 400:
         problems = [_problem(item) for item in payload.get("detail") or ()]
-        return "The application was refused as input: " + ("; ".join(problems) or error)
+        return ApiError("api_bad_input", status, problems="; ".join(problems) or error)
     if status == 503:
-        return f"The scoring service is not ready: {error or 'try again in a moment'}."
-    return f"The scoring service failed (HTTP {status}){': ' + error if error else ''}."
+        return ApiError("api_not_ready", status, reason=error)
+    if error:
+        return ApiError("api_failed_because", status, status_code=status, error=error)
+    return ApiError("api_failed", status, status_code=status)
 
 
 def _json_or_empty(response: httpx.Response) -> Json:

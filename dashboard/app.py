@@ -7,14 +7,17 @@ so an advisor can bookmark or send a link that opens straight on a client.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import panel as pn
 import param
+from panel.io.resources import CDN_DIST
+from panel.theme import Fast
 from panel.viewable import Viewer
 
 from dashboard.api import CreditApi
 from dashboard.charts import ACCEPTANCE
+from dashboard.config import DEFAULT_CURRENCY
 from dashboard.decision import DecisionView
 from dashboard.peers import PeersView
 from dashboard.profile import ProfileView
@@ -24,16 +27,40 @@ from dashboard.whatif import WhatIfView
 from dashboard.why import WhyView
 from dashboard.wording import word
 
-TITLE = "Prêt à dépenser — advisor"
+TITLE = "Prêt à dépenser"  # the product's name, the same in both languages
+# Each language is named in itself, as language switches do everywhere.
 LANGUAGE_OPTIONS = {"English": "en", "Français": "fr"}
 URL_PARAMETERS = {"client_id": "client", "language": "lang"}
 # Title of each tab (a wording key) and its view.
 TABS = {
-    "why_title": WhyView,
-    "profile_title": ProfileView,
-    "peers_title": PeersView,
-    "whatif_title": WhatIfView,
+    "tab_why": WhyView,
+    "tab_profile": ProfileView,
+    "tab_peers": PeersView,
+    "tab_whatif": WhatIfView,
 }
+# On a narrow screen the tab titles go to a second line instead of being cut off.
+WRAPPED_TABS = ":host .bk-header { flex-wrap: wrap; } :host .bk-tab { white-space: nowrap; }"
+FONT = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif'  # installed, not fetched
+# The template's hover hints ("Toggle the Sidebar", "Busy Indicator") are in English only.
+TEMPLATE_CSS = "fast-tooltip { display: none !important; }"
+
+
+class LocalFast(Fast):
+    """Panel's Fast design without its Google font, so no request leaves for another host.
+
+    Panel serves the design's scripts itself; its script path is given as the bundle's URL,
+    which Panel maps to the local copy (a relative path would be looked up under this
+    subclass's name).
+    """
+
+    _resources: ClassVar[dict[str, Any]] = {
+        **Fast._resources,
+        "font": {},
+        "js_modules": {
+            **Fast._resources["js_modules"],
+            "fast-design": f"{CDN_DIST}bundled/fast/js/fast_design.js",
+        },
+    }
 
 
 class App(Viewer):
@@ -49,6 +76,7 @@ class App(Viewer):
             *((word(key, store.language), view) for key, view in self.views.items()),
             dynamic=True,  # only the open tab is computed and sent
             sizing_mode="stretch_width",
+            stylesheets=[WRAPPED_TABS],
         )
         language = pn.widgets.RadioButtonGroup.from_param(
             store.param.language,
@@ -80,7 +108,7 @@ class App(Viewer):
                 self.store.param.update({name: values[name]})
             except ValueError:
                 if name == "client_id":
-                    self.store.error = word("not_an_id", self.store.language, text=values[name])
+                    self.store.complain("not_an_id", text=values[name])
 
     def template(self) -> pn.template.FastListTemplate:
         """The page: Okabe-Ito blue accent with white header text (5.1:1 contrast)."""
@@ -93,6 +121,9 @@ class App(Viewer):
             header_color="#FFFFFF",
             theme_toggle=False,  # the figures are drawn for a light background
             main_layout=None,
+            raw_css=[TEMPLATE_CSS],
+            design=LocalFast,
+            font=FONT,
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
@@ -101,9 +132,11 @@ class App(Viewer):
         )
 
 
-def create_app(api: CreditApi, snapshot_path: str) -> pn.template.FastListTemplate:
+def create_app(
+    api: CreditApi, snapshot_path: str, currency: str = DEFAULT_CURRENCY
+) -> pn.template.FastListTemplate:
     """One session: its own store, the model described up front, the URL followed."""
-    store = DashboardStore(api=api, snapshot_path=snapshot_path)
+    store = DashboardStore(api=api, snapshot_path=snapshot_path, currency=currency)
     store.load_model_info()
     app = App(store=store)
     app.sync_url()

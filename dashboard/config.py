@@ -12,6 +12,7 @@ directory, which ``make demo`` writes with the API token.
 | ``DASHBOARD_USER`` / ``DASHBOARD_PASSWORD`` | generated | the advisors' login |
 | ``DASHBOARD_COOKIE_SECRET`` | generated | signs the login cookie (set: logins survive restarts) |
 | ``CREDIT_SNAPSHOT_PATH`` | ``data/portfolio_snapshot.parquet`` | the peer views' snapshot |
+| ``CREDIT_CURRENCY`` | ``€`` | shown after every amount (the API reads the same variable) |
 """
 
 from __future__ import annotations
@@ -31,11 +32,13 @@ USER_ENV = "DASHBOARD_USER"
 PASSWORD_ENV = "DASHBOARD_PASSWORD"
 COOKIE_SECRET_ENV = "DASHBOARD_COOKIE_SECRET"
 SNAPSHOT_PATH_ENV = "CREDIT_SNAPSHOT_PATH"
+CURRENCY_ENV = "CREDIT_CURRENCY"
 
 DEFAULT_API_URL = "http://localhost:3000"
 DEFAULT_API_TIMEOUT = 30.0  # a 40-amount batch with a long history takes well under a second
 DEFAULT_PORT = 5006
 DEFAULT_USER = "advisor"
+DEFAULT_CURRENCY = "€"
 # Where `python -m training snapshot` writes it by default, in a checkout.
 DEFAULT_SNAPSHOT_PATH = Path(__file__).resolve().parents[1] / "data" / "portfolio_snapshot.parquet"
 
@@ -52,6 +55,7 @@ class Settings:
     password: str = ""
     cookie_secret: str = ""
     snapshot_path: Path = DEFAULT_SNAPSHOT_PATH
+    currency: str = DEFAULT_CURRENCY
 
 
 def load_settings(
@@ -71,4 +75,5 @@ def load_settings(
         password=env.get(PASSWORD_ENV, ""),
         cookie_secret=env.get(COOKIE_SECRET_ENV, ""),
         snapshot_path=Path(env.get(SNAPSHOT_PATH_ENV, DEFAULT_SNAPSHOT_PATH)),
+        currency=env.get(CURRENCY_ENV, DEFAULT_CURRENCY),
     )

@@ -10,7 +10,7 @@ import param
 from panel.viewable import Viewer
 
 from dashboard.charts import ACCEPTANCE, REFUSAL, TEXT, gauge
-from dashboard.formatting import distance, verdict
+from dashboard.formatting import distance, trained_on, verdict
 from dashboard.status import notice
 from dashboard.store import DashboardStore
 from dashboard.wording import word
@@ -38,12 +38,16 @@ class DecisionView(Viewer):
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.panel(self._content, sizing_mode="stretch_width")
 
-    @param.depends("store.explanation", "store.error", "store.language")
+    @param.depends("store.explanation", "store.error", "store.language", "store.model_info")
     def _content(self) -> pn.viewable.Viewable:
         explanation, language = self.store.explanation, self.store.language
         if not explanation:
-            return notice(self.store)
+            return notice(self.store)  # said here only, not again in the open tab
         title = word("decision_title", language, client_id=explanation.get("client_id"))
+        info = self.store.model_info
+        # The date of the model described, if it is the one that decided (info is cached).
+        same = info.get("tag") == explanation["model"]
+        created = info.get("card", {}).get("model", {}).get("created") if same else None
         return pn.Column(
             pn.pane.Markdown(f"## {title}"),
             pn.pane.HTML(verdict_html(explanation, language), sizing_mode="stretch_width"),
@@ -52,7 +56,7 @@ class DecisionView(Viewer):
                 sizing_mode="stretch_width",
             ),
             pn.pane.Markdown(
-                word("model", language, tag=explanation["model"]), styles={"color": TEXT}
+                trained_on(explanation["model"], created, language), styles={"color": TEXT}
             ),
             sizing_mode="stretch_width",
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 from typing import Any
 
 from dashboard.wording import word
@@ -20,6 +21,7 @@ from scoring.wording import Language
 from scoring.wording.formats import (
     age_years,
     amount,
+    date,
     is_missing,
     number,
     percent,
@@ -56,7 +58,7 @@ def column_label(name: str, language: Language) -> str:
     return without_date_unit(column.label_en if language == "en" else column.label_fr)
 
 
-def column_value(name: str, value: Any, language: Language) -> str:
+def column_value(name: str, value: Any, language: Language, currency: str = "") -> str:
     """An application value in human units, following the schema's unit of the column."""
     column = APPLICATION_TRAIN[name]
     if is_missing(value):
@@ -67,10 +69,12 @@ def column_value(name: str, value: Any, language: Language) -> str:
         return quantity(age_years(value), "year", language)
     if name == "DAYS_EMPLOYED":
         return employment(value, language)
-    return feature_value(name, float(value), column.unit, language)
+    return feature_value(name, float(value), column.unit, language, currency)
 
 
-def feature_value(name: str, value: float | None, unit: str | None, language: Language) -> str:
+def feature_value(
+    name: str, value: float | None, unit: str | None, language: Language, currency: str = ""
+) -> str:
     """A model feature's value (unit from GET /model) in human units."""
     if value is None or math.isnan(value):
         return unknown(language)
@@ -85,7 +89,7 @@ def feature_value(name: str, value: float | None, unit: str | None, language: La
     if unit == "ratio":
         return percent(value, language)
     if unit == "currency":
-        return amount(value, language)
+        return amount(value, language, currency)
     if unit == "years":
         return quantity(value, "year", language)
     if unit == "hours":
@@ -109,10 +113,14 @@ def distance(probability: float, threshold: float, language: Language) -> str:
 
 
 def points(change: float, language: Language) -> str:
-    """A change of probability in signed percentage points: "+1.6", "−0.4", "0.0"."""
-    return signed(change * 100, language, 1)
+    """A change in percentage points with ▲/▼, never colour alone: "▲ +1.6 points"."""
+    arrow = "" if round(change, 1) == 0 else ("▲" if change > 0 else "▼")
+    return word("effect_points", language, arrow=arrow, points=signed(change, language, 1)).strip()
 
 
-def effect(contribution: float, language: Language) -> str:
-    """Whether a factor raises or lowers the risk, with an arrow (never colour alone)."""
-    return word("raises" if contribution > 0 else "lowers", language)
+def trained_on(tag: str, created: str | None, language: Language) -> str:
+    """ "Model <tag>, trained on 6 December 2026", the date in the advisor's language."""
+    if not created:
+        return word("model", language, tag=tag)
+    day = datetime.fromisoformat(created).date()
+    return word("model_trained", language, tag=tag, date=date(day, language))

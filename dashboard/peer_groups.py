@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scoring.descriptors import describe
+from scoring.features import FEATURE_NAMES, build_online
 
 MODES = ("all", "similar", "neighbours", "outcome", "decision")
 FILTERS = (
@@ -175,12 +176,14 @@ def client_row(
     client_id: int | None,
     application: Mapping[str, Any] | None = None,
     explanation: Mapping[str, Any] | None = None,
+    history: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> pd.Series | None:
-    """The client's snapshot row, or one computed from the application and its explanation.
+    """The client's snapshot row, or one computed from the application and its history.
 
-    The snapshot row is used when it holds the score being shown; an application changed
-    since (a what-if) or unknown to the portfolio is described from the API's answer,
-    with the same :func:`scoring.descriptors.describe`, so both compare alike.
+    The snapshot row is used when it holds the score being shown; an application unknown
+    to the portfolio, or scored by a newer model than the snapshot's, is described from
+    its features, built by the same :func:`scoring.features.build_online` as the API's and
+    described by the same :func:`scoring.descriptors.describe`, so both compare alike.
     """
     probability = None if explanation is None else explanation.get("probability")
     if client_id is not None:
@@ -192,7 +195,7 @@ def client_row(
             return rows.iloc[0]
     if application is None or explanation is None:
         return None
-    features = {c["feature"]: c["value"] for c in explanation.get("contributions", [])}
+    features = dict(zip(FEATURE_NAMES, build_online(application, history).tolist(), strict=True))
     row = describe({**features, **application}).iloc[0]
     extra = {c: features.get(c, np.nan) for c in snapshot.columns if c not in row.index}
     extra |= {

@@ -13,7 +13,7 @@ import pandas as pd
 
 from dashboard.formatting import feature_value
 from dashboard.peer_groups import Rank
-from scoring.descriptors import DESCRIPTOR_BY_NAME
+from scoring.descriptors import DESCRIPTOR_BY_NAME, label
 from scoring.features import FEATURES
 from scoring.wording import Language
 from scoring.wording.formats import amount, number, percent, quantity, unknown
@@ -59,11 +59,21 @@ PEER_WORDS: dict[Language, dict[str, str]] = {
         "unknown_value": "the client's value is unknown",
         "empty_group": "no client with a known value",
         "client": "this client: {value}",
-        "density": "Share of clients (density)",
-        "score": "Mean probability of default",
-        "scatter": "Every client, coloured by mean risk (darker = lower); the star is this client.",
-        "choose": "Choose a client to compare them with the portfolio.",
+        "share": "Clients of the group (%)",
+        "score": "Average estimated risk",
+        "tool_pan": "Move the map",
+        "tool_wheel_zoom": "Zoom with the mouse wheel",
+        "tool_box_zoom": "Zoom on an area",
+        "tool_reset": "Back to the whole map",
+        "tool_save": "Save as an image",
+        "tool_hover": "Values under the pointer",
+        "scatter": "Every client, coloured by mean risk (darker = lower); the star is this "
+        "client ({value}).",
+        "star": "this client",
         "no_client_row": "This client's characteristics are not available yet.",
+        "no_snapshot": "No portfolio snapshot at {path}: the comparisons with other clients "
+        "need one. Run make snapshot (python -m training snapshot --data DIR --out {path}), "
+        "or point {variable} at an existing file.",
         "same_feature": "Choose two different characteristics to draw the map.",
     },
     "fr": {
@@ -106,12 +116,21 @@ PEER_WORDS: dict[Language, dict[str, str]] = {
         "unknown_value": "la valeur du client est inconnue",
         "empty_group": "aucun client de valeur connue",
         "client": "ce client : {value}",
-        "density": "Part des clients (densité)",
-        "score": "Probabilité de défaut moyenne",
+        "share": "Clients du groupe (%)",
+        "score": "Risque estimé moyen",
+        "tool_pan": "Déplacer la carte",
+        "tool_wheel_zoom": "Zoomer avec la molette",
+        "tool_box_zoom": "Zoomer sur une zone",
+        "tool_reset": "Revenir à la carte entière",
+        "tool_save": "Enregistrer l'image",
+        "tool_hover": "Valeurs sous le pointeur",
         "scatter": "Tous les clients, colorés selon le risque moyen (plus foncé = plus faible) ; "
-        "l'étoile est ce client.",
-        "choose": "Choisissez un client pour le comparer au portefeuille.",
+        "l'étoile est ce client ({value}).",
+        "star": "ce client",
         "no_client_row": "Les caractéristiques de ce client ne sont pas encore disponibles.",
+        "no_snapshot": "Aucun instantané du portefeuille à {path} : les comparaisons avec les "
+        "autres clients en ont besoin. Lancez make snapshot (python -m training snapshot "
+        "--data DIR --out {path}), ou indiquez un fichier existant dans {variable}.",
         "same_feature": "Choisissez deux caractéristiques différentes pour tracer la carte.",
     },
 }
@@ -124,21 +143,21 @@ def peer_word(key: str, language: Language, **fields: Any) -> str:
     return PEER_WORDS[language][key].format(**fields)
 
 
-def value_text(column: str, value: Any, language: Language) -> str:
-    """A snapshot value in human units: years, amounts, percentages, multiples."""
+def value_text(column: str, value: Any, language: Language, currency: str = "") -> str:
+    """A snapshot value in human units: years, amounts with their currency, percentages."""
     descriptor = DESCRIPTOR_BY_NAME.get(column)
     missing = value is None or pd.isna(value)
     if column == "probability" and not missing:
         return percent(float(value), language)
     if descriptor is None:
         return feature_value(
-            column, None if missing else float(value), _UNITS.get(column), language
+            column, None if missing else float(value), _UNITS.get(column), language, currency
         )
     if missing:
         return unknown(language)
     value, unit = float(value), descriptor.unit
     if unit == "currency":
-        return amount(value, language)
+        return amount(value, language, currency)
     if unit == "ratio":
         return percent(value, language)
     if unit == "multiple":
@@ -146,6 +165,14 @@ def value_text(column: str, value: Any, language: Language) -> str:
     if unit in ("years", "months", "days"):
         return quantity(round(value, 1), unit.removesuffix("s"), language)
     return number(value, language, 0 if value.is_integer() else 2)
+
+
+def axis_label(column: str, language: Language, currency: str) -> str:
+    """A characteristic's label, with the currency when it is an amount."""
+    descriptor = DESCRIPTOR_BY_NAME.get(column)
+    unit = descriptor.unit if descriptor is not None else _UNITS.get(column)
+    text = label(column, language)
+    return f"{text} ({currency})" if unit == "currency" and currency else text
 
 
 def rank_text(group: str, rank: Rank | None, known: bool, language: Language) -> str:
@@ -163,6 +190,6 @@ def rank_text(group: str, rank: Rank | None, known: bool, language: Language) ->
 
 
 def group_name(group: str, language: Language, size: int | None = None) -> str:
-    """'Similar clients', or 'Similar clients (1,234)' with the group's size."""
+    """'Similar clients', or 'Similar clients (1,234)' with the number of clients shown."""
     name = peer_word(f"group_{group}", language)
     return name if size is None else f"{name} ({number(size, language)})"

@@ -16,6 +16,7 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
+from dashboard.config import SNAPSHOT_PATH_ENV
 from dashboard.peer_groups import (
     FILTERS,
     MODES,
@@ -25,7 +26,7 @@ from dashboard.peer_groups import (
     reference_groups,
 )
 from dashboard.peer_plots import distribution, score_map
-from dashboard.peer_wording import group_name, peer_word, rank_text, value_text
+from dashboard.peer_wording import axis_label, group_name, peer_word, rank_text, value_text
 from dashboard.snapshot import SnapshotMissing, load_snapshot
 from dashboard.store import DashboardStore
 from scoring.descriptors import label
@@ -64,15 +65,15 @@ class PeersView(Viewer):
     )
     feature = param.Selector(default=None, objects=[], doc="Characteristic compared.")
     feature_y = param.Selector(default=None, objects=[], doc="Vertical axis of the risk map.")
-    problem = param.String(default="", doc="Why no comparison can be shown (no snapshot).")
+    missing = param.String(default="", doc="Where the snapshot was looked for, if it is missing.")
 
     def __init__(self, **params) -> None:
         super().__init__(**params)
         if self.store.snapshot is None:
             try:
                 self.store.snapshot = load_snapshot(self.store.snapshot_path)
-            except SnapshotMissing as error:
-                self.problem = str(error)
+            except SnapshotMissing:
+                self.missing = self.store.snapshot_path
 
     @param.depends("store.snapshot", watch=True, on_init=True)
     def _choices(self) -> None:
@@ -88,7 +89,7 @@ class PeersView(Viewer):
             )
 
     def client(self) -> pd.Series | None:
-        """The client's characteristics: their snapshot row, or computed from the API's answer."""
+        """The client's characteristics: their snapshot row, or computed from their data."""
         if self.store.snapshot is None:
             return None
         return client_row(
@@ -96,6 +97,7 @@ class PeersView(Viewer):
             self.store.client_id,
             self.store.client.get("application"),
             self.store.explanation or None,
+            self.store.client.get("history"),
         )
 
     def _value(self, client: pd.Series, column: str) -> float:
@@ -143,45 +145,52 @@ class PeersView(Viewer):
         )
 
     def _status(self) -> pn.viewable.Viewable | None:
-        """A message instead of figures: no snapshot, or no client yet."""
-        language = self.store.language
-        if self.problem:
-            return pn.pane.Alert(self.problem, alert_type="warning")
+        """Instead of figures: why there is no snapshot, or nothing when there is no client
+        (the decision above already asks for one)."""
+        if self.missing:
+            text = peer_word("no_snapshot", self.store.language, path=self.missing,
+                             variable=SNAPSHOT_PATH_ENV)  # fmt: skip
+            return pn.pane.Alert(text, alert_type="warning")
         if self.store.client_id is None:
-            return pn.pane.Markdown(peer_word("choose", language))
+            return pn.Column()
         if self.client() is None:
-            return pn.pane.Markdown(peer_word("no_client_row", language))
+            return pn.pane.Markdown(peer_word("no_client_row", self.store.language))
         return None
 
     @param.depends(
         "store.snapshot", "store.client", "store.explanation", "store.language",
-        "mode", "filters", "neighbours", "feature", "problem",
+        "mode", "filters", "neighbours", "feature", "missing",
     )  # fmt: skip
     def _distribution(self) -> pn.viewable.Viewable:
         status = self._status()
         if status is not None or self.feature is None:
             return status or pn.Column()
         snapshot, client, language = self.store.snapshot, self.client(), self.store.language
+        currency = self.store.currency
         groups = reference_groups(snapshot, client, self.mode, self.filters, self.neighbours)
         values = snapshot[self.feature].to_numpy(np.float64)
         value = self._value(client, self.feature)
-        ranks = [rank_text(g.key, rank(values[g.mask], value), value == value, language)
-                 for g in groups]  # fmt: skip
-        names = [group_name(g.key, language, g.size) for g in groups]
-        client_text = peer_word("client", language, value=value_text(self.feature, value, language))
+        ranks = [rank(values[g.mask], value) for g in groups]
+        # The legend counts what is drawn and ranked: the group's clients with a known value.
+        known = [int(np.count_nonzero(~np.isnan(values[g.mask]))) for g in groups]
+        texts = [rank_text(g.key, r, value == value, language)
+                 for g, r in zip(groups, ranks, strict=True)]  # fmt: skip
+        names = [group_name(g.key, language, n) for g, n in zip(groups, known, strict=True)]
+        shown = value_text(self.feature, value, language, currency)
         plot = distribution(
-            values, groups, names, histogram_edges(values), label(self.feature, language),
-            peer_word("density", language), value, client_text,
+            values, groups, names, histogram_edges(values),
+            (axis_label(self.feature, language, currency), peer_word("share", language)),
+            value, peer_word("client", language, value=shown), language,
         )  # fmt: skip
         return pn.Column(
-            pn.pane.Markdown("\n".join(f"- {text}" for text in ranks)),
+            pn.pane.Markdown("\n".join(f"- {text}" for text in texts)),
             pn.pane.HoloViews(plot, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
 
     @param.depends(
         "store.snapshot", "store.client", "store.explanation", "store.language",
-        "feature", "feature_y", "problem",
+        "feature", "feature_y", "missing",
     )  # fmt: skip
     def _map(self) -> pn.viewable.Viewable:
         if self._status() is not None or None in (self.feature, self.feature_y):
@@ -192,22 +201,28 @@ class PeersView(Viewer):
             return pn.pane.Markdown(peer_word("same_feature", language))
         x_edges, y_edges = histogram_edges(snapshot[x]), histogram_edges(snapshot[y])
         point = (self._value(client, x), self._value(client, y))
-        shown = " / ".join(value_text(c, v, language) for c, v in zip((x, y), point, strict=True))
+        currency = self.store.currency
+        shown = " / ".join(value_text(c, v, language, currency)
+                           for c, v in zip((x, y), point, strict=True))  # fmt: skip
+        labels = (axis_label(x, language, currency), axis_label(y, language, currency),
+                  peer_word("score", language))  # fmt: skip
         plot = score_map(
-            snapshot, x, y, (label(x, language), label(y, language), peer_word("score", language)),
-            (x_edges[0], x_edges[-1]), (y_edges[0], y_edges[-1]), point,
-            peer_word("client", language, value=shown),
+            snapshot, x, y, labels, (x_edges[0], x_edges[-1]), (y_edges[0], y_edges[-1]), point,
+            peer_word("star", language), language,
         )  # fmt: skip
         return pn.Column(
-            pn.pane.Markdown(peer_word("scatter", language)),
+            pn.pane.Markdown(peer_word("scatter", language, value=shown)),
             pn.pane.HoloViews(plot, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
 
     def __panel__(self) -> pn.viewable.Viewable:
+        # Beside the controls when there is room, under them otherwise (min-width 0 lets
+        # the figures shrink to their box instead of overflowing it).
         figures = pn.Column(
             pn.param.ParamMethod(self._distribution, loading_indicator=True),
             pn.param.ParamMethod(self._map, loading_indicator=True),
             sizing_mode="stretch_width",
+            styles={"flex": "1 1 440px", "min-width": "0"},
         )
-        return pn.Row(self._controls, figures, sizing_mode="stretch_width")
+        return pn.FlexBox(self._controls, figures, sizing_mode="stretch_width")

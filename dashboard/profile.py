@@ -12,7 +12,6 @@ from panel.viewable import Viewer
 
 from dashboard.formatting import column_label, column_value
 from dashboard.scenario import term_months
-from dashboard.status import notice
 from dashboard.store import DashboardStore
 from dashboard.wording import word
 from scoring.wording import Language
@@ -41,12 +40,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def profile_rows(
-    application: Mapping[str, Any], language: Language
+    application: Mapping[str, Any], language: Language, currency: str = ""
 ) -> dict[str, list[tuple[str, str]]]:
     """Group title → (label, value) rows of the application, in ``language``."""
     return {
         word(group, language): [
-            _row(name, application, language) for name in names if _shown(name, application)
+            _row(name, application, language, currency)
+            for name in names
+            if _shown(name, application)
         ]
         for group, names in GROUPS.items()
     }
@@ -57,7 +58,9 @@ def _shown(name: str, application: Mapping[str, Any]) -> bool:
     return name != "OWN_CAR_AGE" or application.get("FLAG_OWN_CAR") == "Y"
 
 
-def _row(name: str, application: Mapping[str, Any], language: Language) -> tuple[str, str]:
+def _row(
+    name: str, application: Mapping[str, Any], language: Language, currency: str
+) -> tuple[str, str]:
     if name == TERM:
         months = term_months(application.get("AMT_CREDIT"), application.get("AMT_ANNUITY"))
         value = (
@@ -66,7 +69,8 @@ def _row(name: str, application: Mapping[str, Any], language: Language) -> tuple
             else word("term_value", language, n=number(months, language))
         )
         return word("term", language), value
-    return column_label(name, language), column_value(name, application.get(name), language)
+    value = column_value(name, application.get(name), language, currency)
+    return column_label(name, language), value
 
 
 def rows_html(rows: list[tuple[str, str]]) -> str:
@@ -88,14 +92,15 @@ class ProfileView(Viewer):
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.panel(self._content, sizing_mode="stretch_width")
 
-    @param.depends("store.client", "store.language", "store.error")
+    @param.depends("store.client", "store.language")
     def _content(self) -> pn.viewable.Viewable:
         client, language = self.store.client, self.store.language
         if not client:
-            return notice(self.store)
+            return pn.Column()  # the decision above says why there is nothing to show
+        rows = profile_rows(client["application"], language, self.store.currency)
         cards = [
-            pn.Card(pn.pane.HTML(rows_html(rows)), title=title, collapsible=False, min_width=280)
-            for title, rows in profile_rows(client["application"], language).items()
+            pn.Card(pn.pane.HTML(rows_html(r)), title=title, collapsible=False, min_width=280)
+            for title, r in rows.items()
         ]
         return pn.Column(
             pn.pane.Markdown(f"## {word('profile_title', language)}"),

@@ -8,17 +8,17 @@ over a grid of amounts with the term kept, rather than forty round trips.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.formatting import without_date_unit
+from dashboard.formatting import column_label, points
 from dashboard.wording import word
 from scoring.wording import Language
-from scoring.wording.formats import amount, signed
+from scoring.wording.formats import amount, number, percent, unknown
 
 # The fields an advisor can act on with the client; the term is credit / annuity.
 ACTIONABLE: dict[str, str] = {
@@ -27,9 +27,9 @@ ACTIONABLE: dict[str, str] = {
     "income": "AMT_INCOME_TOTAL",
     "goods_price": "AMT_GOODS_PRICE",
 }
+FIELDS = ("credit", "annuity", "term", "income", "goods_price")  # in the form's order
 GRID_SIZE = 40
-GRID_LOW, GRID_HIGH = 0.1, 3.0  # share of the requested credit
-TOP_CHANGES = 8
+GRID_LOW, GRID_HIGH = 0.1, 3.0  # share of the credit entered
 
 
 def term_months(credit: float | None, annuity: float | None) -> float | None:
@@ -114,47 +114,83 @@ def largest_granted(
     )
 
 
-def largest_message(outcome: LargestGranted, requested: float, language: Language) -> str:
+def largest_message(
+    outcome: LargestGranted, entered: float, language: Language, currency: str = ""
+) -> str:
     """The answer as a sentence, saying so when no amount or every amount is granted."""
+
+    def money(x: float) -> str:
+        return amount(x, language, currency)
+
     if outcome.amount is None:
-        return word(
-            "none_granted",
-            language,
-            low=amount(outcome.low, language),
-            high=amount(outcome.high, language),
-        )
+        return word("none_granted", language, low=money(outcome.low), high=money(outcome.high))
     if outcome.all_granted:
-        return word("all_granted", language, high=amount(outcome.high, language))
-    return word(
-        "largest_found",
-        language,
-        amount=amount(outcome.amount, language),
-        requested=amount(requested, language),
-    )
+        return word("all_granted", language, high=money(outcome.high))
+    return word("largest_found", language, amount=money(outcome.amount), requested=money(entered))
 
 
-def compare_contributions(
-    before: Mapping[str, Any], after: Mapping[str, Any], language: Language, top: int = TOP_CHANGES
+def field_label(name: str, language: Language) -> str:
+    """The label of a what-if field: the schema's for an amount, "Term" for the term."""
+    return word("term", language) if name == "term" else column_label(ACTIONABLE[name], language)
+
+
+def field_value(name: str, value: float | None, language: Language, currency: str) -> str:
+    """An amount with its currency, or the term in months."""
+    if value is None:
+        return unknown(language)
+    if name == "term":
+        return word(
+            "term_value", language, n=number(value, language, 0 if value == round(value) else 1)
+        )
+    return amount(value, language, currency)
+
+
+def changes_table(
+    client: Mapping[str, float | None],
+    scenario: Mapping[str, float | None],
+    edited: Collection[str],
+    risks: tuple[float, float],
+    language: Language,
+    currency: str,
 ) -> pd.DataFrame:
-    """The factors that weigh most before or after the change, with both contributions."""
-    old = {c["feature"]: c["contribution"] for c in before["contributions"]}
-    new = {c["feature"]: c for c in after["contributions"]}
-    order = sorted(new, key=lambda f: -max(abs(old.get(f, 0.0)), abs(new[f]["contribution"])))
+    """What the scenario changes, before → after, then the risk before → after.
+
+    Only fields whose value changed are listed: the ones the advisor edited, and the
+    annuity or term that follows from them (said so), since the API scored them too.
+    """
     rows = []
-    for feature in order[:top]:
-        was, now = old.get(feature, 0.0), new[feature]["contribution"]
+    for name in FIELDS:
+        was, now = client.get(name), scenario.get(name)
+        if _same(was, now):
+            continue
+        label = field_label(name, language)
         rows.append(
             {
-                word("factor", language): without_date_unit(new[feature]["label"]),
-                word("before", language): _arrowed(was, language),
-                word("after", language): _arrowed(now, language),
-                word("change", language): _arrowed(now - was, language),
+                # Only the annuity and the term follow from other fields.
+                word("change", language): label
+                if name in edited
+                else word(f"follows_{name}", language, label=label),
+                word("before", language): field_value(name, was, language, currency),
+                word("after", language): field_value(name, now, language, currency),
             }
         )
-    return pd.DataFrame(rows)
+    before, after = risks
+    rows.append(
+        {
+            word("change", language): word("risk_row", language),
+            word("before", language): percent(before, language),
+            word("after", language): word(
+                "risk_after",
+                language,
+                risk=percent(after, language),
+                points=points(100 * (after - before), language),
+            ),
+        }
+    )
+    return pd.DataFrame(rows, columns=[word(k, language) for k in ("change", "before", "after")])
 
 
-def _arrowed(x: float, language: Language) -> str:
-    """▲ +0.120 raises the risk, ▼ −0.120 lowers it: the sign never relies on colour."""
-    text = signed(x, language, 3)
-    return text if round(x, 3) == 0 else f"{'▲' if x > 0 else '▼'} {text}"
+def _same(was: float | None, now: float | None) -> bool:
+    if was is None or now is None:
+        return was is now
+    return abs(was - now) <= 1e-9 * max(1.0, abs(was))

@@ -83,7 +83,7 @@ class SelectionView(Viewer):
                 self.store.select(self.store.client_id)
             return
         if not text.isdigit():
-            self.store.error = word("not_an_id", self.store.language, text=text)
+            self.store.complain("not_an_id", text=text)
             return
         self.store.select(int(text))
 

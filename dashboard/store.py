@@ -8,18 +8,37 @@ shows a decision next to an error about it, and the next action simply tries aga
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 import panel as pn
 import param
 
 from dashboard.api import ApiError, CreditApi
-from dashboard.config import DEFAULT_SNAPSHOT_PATH
-from scoring.wording import LANGUAGES
+from dashboard.config import DEFAULT_CURRENCY, DEFAULT_SNAPSHOT_PATH
+from dashboard.wording import word
+from scoring.wording import LANGUAGES, Language
 
 MAX_RECENT = 8
 MODEL_INFO_TTL = 600  # seconds: a redeployed model shows up within ten minutes
 T = TypeVar("T")
+
+
+class Said(Protocol):
+    """Something the dashboard can say in either language."""
+
+    def text(self, language: Language) -> str: ...
+
+
+@dataclass(frozen=True)
+class Message:
+    """A phrase of :mod:`dashboard.wording` with its fields."""
+
+    key: str
+    fields: dict[str, Any]
+
+    def text(self, language: Language) -> str:
+        return word(self.key, language, **self.fields)
 
 
 @pn.cache(ttl=MODEL_INFO_TTL)
@@ -48,7 +67,12 @@ class DashboardStore(param.Parameterized):
     explanation = param.Dict(
         default={}, doc="POST /explain of the client, in the current language."
     )
-    model_info = param.Dict(default={}, doc="GET /model: tag, threshold, features and card.")
+    model_info = param.Dict(
+        default={}, doc="GET /model: tag, threshold, features, groups and card."
+    )
+    currency = param.String(
+        default=DEFAULT_CURRENCY, constant=True, doc="Shown after every amount (CREDIT_CURRENCY)."
+    )
     snapshot_path = param.String(
         default=str(DEFAULT_SNAPSHOT_PATH), constant=True, doc="Where the snapshot is read."
     )
@@ -57,6 +81,8 @@ class DashboardStore(param.Parameterized):
         allow_None=True,
         doc="Portfolio snapshot for peer comparisons (filled by the peers view), or None.",
     )
+
+    _failure: Said | None = None  # what ``error`` says, to say it again in another language
 
     def select(self, client_id: int) -> bool:
         """Show ``client_id``; selecting the client already shown loads it again (a retry)."""
@@ -112,7 +138,20 @@ class DashboardStore(param.Parameterized):
         try:
             result = call(self.api)
         except ApiError as error:
-            self.error = error.message
+            self._failure = error
+            self.error = error.text(self.language)
             return None
+        self._failure = None
         self.error = ""
         return result
+
+    def complain(self, key: str, **fields: Any) -> None:
+        """Show the phrase ``key`` of :mod:`dashboard.wording` as the error, e.g. a bad ID."""
+        self._failure = Message(key, fields)
+        self.error = self._failure.text(self.language)
+
+    @param.depends("language", watch=True)
+    def _reword(self) -> None:
+        """The error shown, if any, in the new language."""
+        if self.error and self._failure is not None:
+            self.error = self._failure.text(self.language)

@@ -1,23 +1,29 @@
 """What-if: edit the actionable amounts, re-score through the API, find the largest credit.
 
-The amounts are parameters of the view (widgets come from them); the term and the annuity
-stay consistent (term = credit / annuity, and a new credit keeps the term). The logic
-lives in :mod:`dashboard.scenario`; this module only wires it to the widgets and the store.
+The amounts are parameters of the view, typed in :class:`NumberField` boxes that read the
+advisor's notation; the term and the annuity stay consistent (term = credit / annuity, and
+a new credit keeps the term). A re-score needs only the probability, so it is one
+``/predict``. Any edit clears the answers given for the amounts before it, so what is shown
+always matches the boxes. The logic lives in :mod:`dashboard.scenario`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import panel as pn
 import param
 from panel.viewable import Viewer
 
 from dashboard.decision import verdict_html
-from dashboard.formatting import column_label, points
+from dashboard.number_input import NumberField
 from dashboard.scenario import (
     ACTIONABLE,
+    FIELDS,
     LargestGranted,
     amount_grid,
-    compare_contributions,
+    changes_table,
+    field_label,
     grid_items,
     largest_granted,
     largest_message,
@@ -26,9 +32,9 @@ from dashboard.scenario import (
 )
 from dashboard.status import notice
 from dashboard.store import DashboardStore
+from dashboard.tables import table_html
 from dashboard.wording import word
 from scoring.schema.common import MAX_AMOUNT
-from scoring.wording.formats import percent
 
 
 def _amount(doc: str) -> param.Number:
@@ -46,51 +52,79 @@ class WhatIfView(Viewer):
     )
     income = _amount("Client income of the scenario (AMT_INCOME_TOTAL).")
     goods_price = _amount("Price of the goods of the scenario (AMT_GOODS_PRICE).")
-    rescore = param.Action(lambda view: view.score(), doc="Re-score the scenario (POST /explain).")
+    edited = param.List(default=[], item_type=str, doc="Fields the advisor changed, in order.")
+    rescore = param.Action(lambda view: view.score(), doc="Re-score the scenario (POST /predict).")
     find_largest = param.Action(
         lambda view: view.largest(), doc="Largest credit granted, term kept (/predict_batch)."
     )
-    result = param.Dict(default={}, doc="POST /explain answer for the scenario.")
+    result = param.Dict(default={}, doc="POST /predict answer for the scenario.")
     outcome = param.ClassSelector(
         class_=LargestGranted, allow_None=True, doc="Largest credit granted over the grid."
     )
     _syncing = False  # set while one amount updates another, so they do not loop
 
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self.fields = {
+            name: NumberField(
+                maximum=None if name == "term" else MAX_AMOUNT, decimals=1 if name == "term" else 2
+            )
+            for name in FIELDS
+        }
+        for name, field in self.fields.items():
+            field.param.watch(lambda event, name=name: setattr(self, name, event.new), "value")
+        self.param.watch(self._edited, list(FIELDS))
+        self.param.watch(self._to_fields, list(FIELDS))
+        self._labels()
+        self._to_fields()
+
     @param.depends("store.client", watch=True, on_init=True)
     def reset(self) -> None:
         """Start from the selected client's own amounts."""
+        self._set(**self._client_values(), edited=[], result={}, outcome=None)
+
+    def _client_values(self) -> dict[str, float | None]:
         application = self.store.client.get("application", {})
         values = {name: application.get(column) for name, column in ACTIONABLE.items()}
-        term = term_months(values["credit"], values["annuity"])
-        self._set(**values, term=term, result={}, outcome=None)
+        return {**values, "term": term_months(values["credit"], values["annuity"])}
+
+    def values(self) -> dict[str, float | None]:
+        """The scenario's fields, the term included."""
+        return {name: getattr(self, name) for name in FIELDS}
 
     def changes(self) -> dict[str, float | None]:
         """The scenario's actionable columns."""
         return {column: getattr(self, name) for name, column in ACTIONABLE.items()}
 
     def score(self) -> None:
-        """Re-score the scenario with the client's history."""
-        client, language = self.store.client, self.store.language
-        if not client:
-            return
-        application = modified_application(client["application"], self.changes())
-        result = self.store.attempt(
-            lambda api: api.explain(
-                application=application, history=client["history"], language=language
-            )
-        )
-        self.result = result or {}
-
-    def largest(self) -> None:
-        """The largest credit granted, from 10 % to 300 % of the request, in one batch."""
+        """Re-score the scenario with the client's history: the probability is all it needs."""
         client = self.store.client
         if not client:
             return
         application = modified_application(client["application"], self.changes())
-        amounts = amount_grid(client["application"]["AMT_CREDIT"])
+        result = self.store.attempt(
+            lambda api: api.predict(application=application, history=client["history"])
+        )
+        self.result = result or {}
+
+    def largest(self) -> None:
+        """The largest credit granted, from 10 % to 300 % of the amount entered, in one batch."""
+        client = self.store.client
+        if not client or not self.credit:
+            return
+        application = modified_application(client["application"], self.changes())
+        amounts = amount_grid(self.credit)
         items = grid_items(application, client["history"], amounts)
         answer = self.store.attempt(lambda api: api.predict_batch(items))
         self.outcome = None if answer is None else largest_granted(amounts, answer["results"])
+
+    def _edited(self, *events: param.parameterized.Event) -> None:
+        """An advisor's edit: remember the field, drop the answers about the old amounts."""
+        if self._syncing:
+            return
+        names = [event.name for event in events]
+        order = [*self.edited, *(name for name in names if name not in self.edited)]
+        self.param.update(edited=order, result={}, outcome=None)
 
     @param.depends("credit", "term", watch=True)
     def _annuity_from_term(self) -> None:
@@ -103,13 +137,27 @@ class WhatIfView(Viewer):
         if not self._syncing:
             self._set(term=term_months(self.credit, self.annuity))
 
-    @param.depends("store.language", watch=True)
-    def _relabel(self) -> None:
-        """The scenario's reasons and labels follow the language, like the client's."""
-        if self.result:
-            self.score()
+    def _to_fields(self, *_: param.parameterized.Event) -> None:
+        for name, field in self.fields.items():
+            field.value = getattr(self, name)
 
-    def _set(self, **values) -> None:
+    @param.depends("store.language", watch=True)
+    def _labels(self) -> None:
+        """Labels, notation and examples of the boxes follow the language."""
+        language, currency = self.store.language, self.store.currency
+        for name, field in self.fields.items():
+            term = name == "term"
+            field.param.update(
+                language=language,
+                label=word("term_label", language)
+                if term
+                else word("amount_label", language, label=field_label(name, language),
+                          currency=currency),
+                example=word("example_term" if term else "example_amount", language),
+                unit="" if term else currency,
+            )  # fmt: skip
+
+    def _set(self, **values: Any) -> None:
         self._syncing = True
         try:
             self.param.update(**values)
@@ -119,40 +167,24 @@ class WhatIfView(Viewer):
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Column(self._form, self._answer, sizing_mode="stretch_width")
 
-    @param.depends("store.client")
+    @param.depends("store.client", "store.language")
     def _form(self) -> pn.viewable.Viewable:
         if not self.store.client:
-            return notice(self.store)
-        language = self.store.param.language
-        labels = {
-            name: pn.bind(column_label, column, language) for name, column in ACTIONABLE.items()
-        }
-        labels["term"] = pn.bind(word, "term", language)
-        inputs = [
-            pn.widgets.FloatInput.from_param(
-                self.param[name],
-                label=labels[name],
-                step=1 if name == "term" else 1000,
-                format="0.0" if name == "term" else "0,0",
-                description=None,  # the docs are for developers, in English
-            )
-            for name in ("credit", "annuity", "term", "income", "goods_price")
-        ]
+            return pn.Column()  # the decision above says why there is nothing to show
+        language = self.store.language
         return pn.Column(
-            pn.pane.Markdown(pn.bind(lambda lang: f"## {word('whatif_title', lang)}", language)),
-            pn.pane.Markdown(pn.bind(word, "whatif_hint", language)),
-            pn.FlexBox(*inputs),
+            pn.pane.Markdown(f"## {word('whatif_title', language)}"),
+            pn.pane.Markdown(word("whatif_hint", language)),
+            pn.FlexBox(*self.fields.values()),
             pn.Row(
                 pn.widgets.Button.from_param(
                     self.param.rescore,
-                    label=pn.bind(word, "rescore", language),
+                    label=word("rescore", language),
                     color="primary",
                     description=None,
                 ),
                 pn.widgets.Button.from_param(
-                    self.param.find_largest,
-                    label=pn.bind(word, "largest", language),
-                    description=None,
+                    self.param.find_largest, label=word("largest", language), description=None
                 ),
             ),
             sizing_mode="stretch_width",
@@ -160,29 +192,20 @@ class WhatIfView(Viewer):
 
     @param.depends("result", "outcome", "store.error", "store.language")
     def _answer(self) -> pn.viewable.Viewable:
-        language, parts = self.store.language, []
+        language, currency, parts = self.store.language, self.store.currency, []
         if self.store.error and self.store.client:
             parts.append(notice(self.store))
-        if self.outcome is not None:
-            requested = self.store.client["application"]["AMT_CREDIT"]
-            parts.append(pn.pane.Alert(largest_message(self.outcome, requested, language)))
+        if self.outcome is not None and self.credit:
+            message = largest_message(self.outcome, self.credit, language, currency)
+            parts.append(pn.pane.Alert(message))
         if self.result and self.store.explanation:
-            before, after = self.store.explanation, self.result
-            risk = word(
-                "risk_change",
-                language,
-                before=percent(before["probability"], language),
-                after=percent(after["probability"], language),
-                points=points(after["probability"] - before["probability"], language),
+            risks = (self.store.explanation["probability"], self.result["probability"])
+            table = changes_table(
+                self._client_values(), self.values(), self.edited, risks, language, currency
             )
             parts += [
                 pn.pane.Markdown(f"### {word('scenario_title', language)}"),
-                pn.pane.HTML(verdict_html(after, language), sizing_mode="stretch_width"),
-                pn.pane.Markdown(risk),
-                pn.pane.DataFrame(
-                    compare_contributions(before, after, language),
-                    index=False,
-                    sizing_mode="stretch_width",
-                ),
+                pn.pane.HTML(verdict_html(self.result, language), sizing_mode="stretch_width"),
+                pn.pane.HTML(table_html(table), sizing_mode="stretch_width"),
             ]
         return pn.Column(*parts, sizing_mode="stretch_width")

@@ -1,9 +1,10 @@
-"""Why: the factors behind the decision, for this client and for all clients.
+"""Why: the principal reasons of the decision, and the risk built up group by group.
 
-The waterfall shows the strongest SHAP contributions from POST /explain, the rest summed
-into one bar; the reasons are the API's plain-language sentences; the global importance
-(mean |SHAP| over the portfolio, from the model card) sits beside them, so the advisor can
-say "this factor matters for everyone" or "this is particular to you".
+Everything comes from POST /explain in the advisor's language: the reasons are the API's
+sentences (the ones a letter to the client would state), the groups are human concepts
+("External credit scores") with their effect in percentage points and the facts that
+moved. Beside them, the model card's weight of each group over all applicants lets the
+advisor say "this matters for everyone" or "this is particular to you".
 """
 
 from __future__ import annotations
@@ -17,152 +18,146 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from dashboard.charts import Bar, importance, waterfall
-from dashboard.formatting import effect, feature_value, without_date_unit
-from dashboard.status import notice
+from dashboard.formatting import points
 from dashboard.store import DashboardStore
+from dashboard.tables import table_html
+from dashboard.why_charts import Step, shares, waterfall
 from dashboard.wording import word
 from scoring.wording import Language
-from scoring.wording.formats import number, signed
+from scoring.wording.formats import unknown
 
-TOP_FACTORS = 10
-TOP_IMPORTANCE = 10
-
-
-def units(model_info: Mapping[str, Any]) -> dict[str, str | None]:
-    """Unit of each model feature, from GET /model."""
-    return {f["name"]: f.get("unit") for f in model_info.get("features", ())}
+TOP_GROUPS = 8  # bars of the waterfall; the other groups are summed in one more bar
+TOP_SHARES = 8
+ARROWS = {"raises": "▲", "lowers": "▼"}
 
 
-def strongest(contributions: Sequence[Mapping[str, Any]], top: int) -> list[Mapping[str, Any]]:
-    """The ``top`` contributions of largest magnitude, strongest first."""
-    return sorted(contributions, key=lambda c: -abs(c["contribution"]))[:top]
+def fact_text(fact: Mapping[str, Any], language: Language) -> str:
+    """ "External score 3 (0 to 1): 0.21", the value "unknown" when the API has none."""
+    text = word("fact", language, label=fact["label"], value=fact["value"] or unknown(language))
+    return text[:1].upper() + text[1:]
 
 
-def waterfall_bars(
-    explanation: Mapping[str, Any],
-    model_info: Mapping[str, Any],
-    language: Language,
-    top: int = TOP_FACTORS,
-) -> list[Bar]:
-    """The strongest factors with the client's values, then "+ N other factors" summed."""
-    contributions = explanation["contributions"]
-    unit_of = units(model_info)
-    shown = strongest(contributions, top)
-    bars = [
-        Bar(
-            without_date_unit(c["label"]),
-            c["contribution"],
-            feature_value(c["feature"], c["value"], unit_of.get(c["feature"]), language),
-        )
-        for c in shown
-    ]
-    rest = len(contributions) - len(shown)
+def facts_text(facts: Sequence[Mapping[str, Any]], language: Language) -> str:
+    """A group's facts in one line, separated as the language writes it."""
+    return word("between_facts", language).join(fact_text(f, language) for f in facts)
+
+
+def steps(explanation: Mapping[str, Any], language: Language, top: int = TOP_GROUPS) -> list[Step]:
+    """The first ``top`` groups in the API's order, then the rest as one step.
+
+    Points are exact along the API's order, so the summed tail is exact too: the bars
+    still end on the client's risk.
+    """
+    groups = explanation["groups"]
+    shown = [Step(g["label"], g["points"], facts_text(g["facts"], language)) for g in groups[:top]]
+    rest = groups[top:]
     if rest:
-        names = {c["feature"] for c in shown}
-        total = sum(c["contribution"] for c in contributions if c["feature"] not in names)
-        bars.append(Bar(word("others", language, count=rest), total, ""))
-    return bars
+        summed = sum(g["points"] for g in rest)
+        names = ", ".join(g["label"] for g in rest)
+        shown.append(Step(word("other_groups", language, count=len(rest)), summed, names))
+    return shown
 
 
-def global_importance(
-    model_info: Mapping[str, Any], language: Language, top: int = TOP_IMPORTANCE
+def group_shares(
+    model_info: Mapping[str, Any], language: Language, top: int = TOP_SHARES
 ) -> dict[str, float]:
-    """Label → mean |SHAP| of the card's top features, labels in ``language``."""
-    labels = {f["name"]: f.get(f"label_{language}") for f in model_info.get("features", ())}
-    top_features = model_info.get("card", {}).get("top_features", ())[:top]
-    return {
-        without_date_unit(labels.get(f["name"]) or f["label_en"]): f["mean_abs_shap"]
-        for f in top_features
-    }
+    """Group label → share of the model's weight over all applicants, largest first.
+
+    Empty for a model whose card has no ``group_importance`` (older models): the figure
+    is then left out rather than drawn from another measure.
+    """
+    weights = model_info.get("card", {}).get("group_importance") or {}
+    names = {g["code"]: g["label"][language] for g in model_info.get("groups", ())}
+    ranked = sorted(weights.items(), key=lambda item: -item[1])
+    shown = {names[code]: share for code, share in ranked[:top]}
+    rest = ranked[top:]
+    if rest:
+        shown[word("other_groups", language, count=len(rest))] = sum(s for _, s in rest)
+    return shown
 
 
-def factors_table(
-    explanation: Mapping[str, Any],
-    model_info: Mapping[str, Any],
-    language: Language,
-    top: int = TOP_FACTORS,
-) -> pd.DataFrame:
-    """The strongest factors: client's value, effect in words, and importance for all."""
-    unit_of = units(model_info)
-    overall = {
-        f["name"]: f["mean_abs_shap"] for f in model_info.get("card", {}).get("top_features", ())
-    }
-    rows = [
-        {
-            word("factor", language): without_date_unit(c["label"]),
-            word("client_value", language): feature_value(
-                c["feature"], c["value"], unit_of.get(c["feature"]), language
-            ),
-            word("effect", language): effect(c["contribution"], language),
-            word("contribution", language): signed(c["contribution"], language, 3),
-            word("importance", language): (
-                number(overall[c["feature"]], language, 3) if c["feature"] in overall else "—"
-            ),
-        }
-        for c in strongest(explanation["contributions"], top)
+def groups_table(explanation: Mapping[str, Any], language: Language) -> pd.DataFrame:
+    """Every group in the waterfall's order: what moved, and its effect in points."""
+    return pd.DataFrame(
+        [
+            {
+                word("group", language): group["label"],
+                word("moved", language): facts_text(group["facts"], language) or "—",
+                word("effect", language): points(group["points"], language),
+            }
+            for group in explanation["groups"]
+        ],
+        columns=[word(key, language) for key in ("group", "moved", "effect")],
+    )
+
+
+def reasons_markdown(explanation: Mapping[str, Any], language: Language) -> str:
+    """The API's principal reasons, titled for this decision, each with its arrow."""
+    reasons: Sequence[Mapping[str, Any]] = explanation["reasons"]
+    if not reasons:
+        return ""
+    title = word(f"reasons_{explanation['decision']}", language)
+    lines = [f"### {title}", ""]
+    lines += [
+        f"- {ARROWS[reason['direction']]} {html.escape(reason['text'], quote=False)}"
+        for reason in reasons
     ]
-    return pd.DataFrame(rows)
-
-
-def reasons_markdown(reasons: Sequence[Mapping[str, Any]], title: str, arrow: str) -> str:
-    """The API's sentences as a list, each prefixed with its direction arrow."""
-    lines = [f"**{arrow} {title}**", ""]
-    lines += [f"- {arrow} {html.escape(reason['text'], quote=False)}" for reason in reasons]
     return "\n".join(lines)
 
 
 class WhyView(Viewer):
-    """Waterfall, reasons in the chosen language, factor values and global importance."""
+    """Reasons, the waterfall in risk points, the weight of each group for all, the table."""
 
     store = param.ClassSelector(class_=DashboardStore, doc="The session's state.")
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.panel(self._content, sizing_mode="stretch_width")
 
-    @param.depends("store.explanation", "store.model_info", "store.error")
+    @param.depends("store.explanation", "store.model_info")
     def _content(self) -> pn.viewable.Viewable:
         explanation, info = self.store.explanation, self.store.model_info
         if not explanation:
-            return notice(self.store)
+            return pn.Column()  # the decision above says why there is nothing to show
         language = explanation.get("language", self.store.language)
-        reasons = explanation["reasons"]
-        overall = global_importance(info, language)
-        bars = waterfall_bars(explanation, info, language)
-        return pn.Column(
-            pn.pane.Markdown(f"## {word('why_title', language)}"),
-            pn.FlexBox(
-                *(
-                    pn.pane.Markdown(
-                        reasons_markdown(reasons[side], word(side, language), arrow),
-                        sizing_mode="stretch_width",
-                        min_width=360,
-                        styles={"flex": "1"},
-                    )
-                    for side, arrow in (("towards_refusal", "▲"), ("towards_acceptance", "▼"))
-                )
-            ),
-            pn.FlexBox(
-                pn.pane.Bokeh(
-                    waterfall(bars, explanation["base_value"], explanation["threshold"], language),
-                    sizing_mode="stretch_width",
-                    min_width=520,
-                    styles={"flex": "3"},
+        overall = group_shares(info, language)
+        figure = waterfall(
+            steps(explanation, language), explanation["base_probability"],
+            explanation["probability"], explanation["threshold"], language,
+        )  # fmt: skip
+        # Side by side when there is room, one under the other otherwise; min-width 0 lets
+        # a figure shrink to its box instead of overflowing it.
+        figures = [
+            pn.Column(
+                pn.pane.Markdown(
+                    f"**{word('steps_title', language)}**\n\n{word('steps_hint', language)}"
                 ),
+                pn.pane.Bokeh(figure, sizing_mode="stretch_width"),
+                sizing_mode="stretch_width",
+                styles={"flex": "3 1 440px", "min-width": "0"},
+            )
+        ]
+        if overall:
+            figures.append(
                 pn.Column(
-                    pn.pane.Markdown(f"**{word('importance_title', language)}**"),
+                    pn.pane.Markdown(
+                        f"**{word('importance_title', language)}**\n\n"
+                        f"{word('importance_hint', language)}"
+                    ),
                     pn.pane.Bokeh(
-                        importance(list(overall), list(overall.values()), language),
+                        shares(list(overall), list(overall.values()), language),
                         sizing_mode="stretch_width",
                     ),
                     sizing_mode="stretch_width",
-                    min_width=360,
-                    styles={"flex": "2"},
-                    visible=bool(overall),
-                ),
-            ),
-            pn.pane.DataFrame(
-                factors_table(explanation, info, language), index=False, sizing_mode="stretch_width"
+                    styles={"flex": "2 1 340px", "min-width": "0"},
+                )
+            )
+        return pn.Column(
+            pn.pane.Markdown(f"## {word('why_title', language)}"),
+            pn.pane.Markdown(reasons_markdown(explanation, language), sizing_mode="stretch_width"),
+            pn.FlexBox(*figures, sizing_mode="stretch_width"),
+            pn.pane.HTML(
+                table_html(groups_table(explanation, language), nowrap=(word("effect", language),)),
+                sizing_mode="stretch_width",
             ),
             sizing_mode="stretch_width",
         )

@@ -1,8 +1,9 @@
 """Every sentence of the dashboard, in English and French, in one place.
 
-Column and feature labels are not here: they come from :mod:`scoring.schema` and the API.
-Keeping the phrases together lets a translator review them at once and a test check that
-both languages have the same keys and placeholders.
+Column and feature labels are not here: they come from :mod:`scoring.schema`, the feature
+catalogue and the API (group labels, reasons). Keeping the phrases together lets a
+translator review them at once and a test check that both languages have the same keys and
+placeholders, and that no English phrase shows in the French interface.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from scoring.wording import Language
 
 WORDS: dict[Language, dict[str, str]] = {
     "en": {
-        # titles
+        # tabs
+        "tab_why": "Why",
+        "tab_profile": "The client",
+        "tab_peers": "Other clients",
+        "tab_whatif": "What if?",
         "decision_title": "Decision for client {client_id}",
         "why_title": "Why this decision",
         "profile_title": "The client's information",
         "whatif_title": "What if the application changed?",
-        "peers_title": "Compared with other clients",
-        "whatif_hint": "Change the amounts, then re-score. The term is the credit divided by "
-        "the annuity; changing the credit keeps the term.",
-        "risk_change": "Estimated risk: {before} → {after} ({points} points).",
         # decision
         "granted": "The application would be granted: estimated risk {risk}, below the "
         "{limit} limit.",
@@ -30,27 +31,32 @@ WORDS: dict[Language, dict[str, str]] = {
         "below": "▼ {points} points below the limit",
         "above": "▲ {points} points above the limit",
         "model": "Model {tag}",
+        "model_trained": "Model {tag}, trained on {date}",
         "limit": "limit {limit}",
         "client_marker": "this client {risk}",
         "grant_zone": "granted",
         "refusal_zone": "refused (hatched)",
         "risk_axis": "Estimated risk of payment difficulties (%)",
         # why
-        "raises": "▲ raises the risk",
-        "lowers": "▼ lowers the risk",
-        "others": "+ {count} other factors",
-        "limit_line": "limit",
-        "average_client": "average client",
-        "towards_refusal": "What raises the risk",
-        "towards_acceptance": "What lowers the risk",
-        "waterfall_axis": "Effect on the risk score (log-odds, from the average client)",
-        "importance_axis": "Average effect over all clients (mean |SHAP|)",
-        "importance_title": "What matters for all clients",
-        "factor": "Factor",
-        "client_value": "Client's value",
-        "effect": "Effect",
-        "contribution": "Contribution",
-        "importance": "Importance for all clients",
+        "reasons_refused": "Main reasons for the refusal",
+        "reasons_granted": "Main reasons for granting the credit",
+        "steps_title": "From the average applicant's risk to this client's",
+        "steps_hint": "Each bar is how much a group of the client's factors moves the "
+        "estimated risk, in percentage points, starting from an applicant whose factors "
+        "are all average. ▲ raises the risk (hatched), ▼ lowers it.",
+        "average_applicant": "Average applicant",
+        "this_client": "This client",
+        "other_groups": "{count} other groups",
+        "step": "{arrow} {points} pts",
+        "importance_title": "What matters for all applicants",
+        "importance_hint": "Share of the model's weight each group carries, over all applicants.",
+        "steps_axis": "Estimated risk (%)",
+        "group": "Group of factors",
+        "moved": "What moved",
+        "effect": "Effect on the risk",
+        "effect_points": "{arrow} {points} points",
+        "fact": "{label}: {value}",
+        "between_facts": "; ",
         # profile
         "identity": "Personal situation",
         "work": "Work and income",
@@ -59,14 +65,28 @@ WORDS: dict[Language, dict[str, str]] = {
         "term": "Term",
         "term_value": "{n} months",
         # what-if
+        "whatif_hint": "Type amounts as you would write them (100,000 or 100000.50), then "
+        "re-score. The term is the credit divided by the annuity: a new credit keeps the "
+        "term, a new annuity changes it.",
+        "amount_label": "{label} ({currency})",
+        "term_label": "Term (months)",
+        "not_a_number": "'{text}' is not a number: write it like {example}.",
+        "not_positive": "'{text}' must be above zero.",
+        "too_large": "'{text}' is above the largest amount accepted, {limit}.",
+        "example_amount": "100,000 or 100000.50",
+        "example_term": "36 or 36.5",
         "rescore": "Re-score",
         "largest": "Largest credit granted",
         "scenario_title": "With these changes",
-        "change": "Change",
+        "change": "What changed",
         "before": "Before",
         "after": "After",
+        "follows_annuity": "{label} (same term)",
+        "follows_term": "{label} (from the new annuity)",
+        "risk_row": "Estimated risk",
+        "risk_after": "{risk} ({points})",
         "largest_found": "The largest amount granted with the same term is {amount} "
-        "(requested {requested}).",
+        "(amount entered: {requested}).",
         "none_granted": "No amount between {low} and {high} would be granted with this term.",
         "all_granted": "Every amount tried, up to {high}, would be granted.",
         # selection and status
@@ -76,60 +96,93 @@ WORDS: dict[Language, dict[str, str]] = {
         "recent": "Recent clients",
         "choose": "Choose a client to see the decision.",
         "not_an_id": "'{text}' is not a client ID: type digits only.",
+        # the scoring service's failures
+        "api_timeout": "The scoring service at {url} did not answer within {seconds} s; try "
+        "again in a moment.",
+        "api_unreachable": "The scoring service at {url} is not reachable (is it running?).",
+        "api_unreadable": "The scoring service at {url} sent an unreadable answer.",
+        "api_token": "The API token was refused by the scoring service: check CREDIT_API_TOKEN "
+        "(make serve writes it to .env).",
+        "api_unknown_client": "Client {client_id} is unknown.",
+        "api_bad_input": "The application was refused as input: {problems}",
+        "api_not_ready": "The scoring service is not ready: {reason}.",
+        "api_retry": "try again in a moment",
+        "api_failed": "The scoring service failed (HTTP {status_code}).",
+        "api_failed_because": "The scoring service failed (HTTP {status_code}): {error}.",
         # common
         "yes": "yes",
         "no": "no",
         "not_employed": "not employed / pensioner",
     },
     "fr": {
+        "tab_why": "Pourquoi",
+        "tab_profile": "Le client",
+        "tab_peers": "Autres clients",
+        "tab_whatif": "Et si ?",
         "decision_title": "Décision pour le client {client_id}",
         "why_title": "Pourquoi cette décision",
         "profile_title": "Les informations du client",
         "whatif_title": "Et si la demande changeait ?",
-        "peers_title": "Comparaison avec les autres clients",
-        "whatif_hint": "Modifiez les montants, puis recalculez. La durée est le crédit divisé "
-        "par l'annuité ; changer le crédit garde la durée.",
-        "risk_change": "Risque estimé : {before} → {after} ({points} points).",
         "granted": "La demande serait acceptée : risque estimé {risk}, sous la limite de {limit}.",
         "refused": "La demande serait refusée : risque estimé {risk}, au niveau ou au-dessus "
         "de la limite de {limit}.",
         "below": "▼ {points} points sous la limite",
         "above": "▲ {points} points au-dessus de la limite",
         "model": "Modèle {tag}",
+        "model_trained": "Modèle {tag}, entraîné le {date}",
         "limit": "limite {limit}",
         "client_marker": "ce client {risk}",
         "grant_zone": "accepté",
         "refusal_zone": "refusé (hachuré)",
         "risk_axis": "Risque estimé de difficultés de paiement (%)",
-        "raises": "▲ augmente le risque",
-        "lowers": "▼ réduit le risque",
-        "others": "+ {count} autres facteurs",
-        "limit_line": "limite",
-        "average_client": "client moyen",
-        "towards_refusal": "Ce qui augmente le risque",
-        "towards_acceptance": "Ce qui réduit le risque",
-        "waterfall_axis": "Effet sur le score de risque (log-odds, depuis le client moyen)",
-        "importance_axis": "Effet moyen sur l'ensemble des clients (|SHAP| moyen)",
-        "importance_title": "Ce qui compte pour l'ensemble des clients",
-        "factor": "Facteur",
-        "client_value": "Valeur du client",
-        "effect": "Effet",
-        "contribution": "Contribution",
-        "importance": "Importance pour l'ensemble des clients",
+        "reasons_refused": "Principales raisons du refus",
+        "reasons_granted": "Principales raisons de l'accord",
+        "steps_title": "Du risque du demandeur moyen à celui de ce client",
+        "steps_hint": "Chaque barre montre de combien un groupe de facteurs du client "
+        "déplace le risque estimé, en points de pourcentage, en partant d'un demandeur dont "
+        "tous les facteurs sont dans la moyenne. ▲ augmente le risque (hachuré), ▼ le réduit.",
+        "average_applicant": "Demandeur moyen",
+        "this_client": "Ce client",
+        "other_groups": "{count} autres groupes",
+        "step": "{arrow} {points} pts",
+        "importance_title": "Ce qui compte pour l'ensemble des demandeurs",
+        "importance_hint": "Part du poids du modèle que porte chaque groupe, sur l'ensemble "
+        "des demandeurs.",
+        "steps_axis": "Risque estimé (%)",
+        "group": "Groupe de facteurs",
+        "moved": "Ce qui a joué",
+        "effect": "Effet sur le risque",
+        "effect_points": "{arrow} {points} points",
+        "fact": "{label}\u00a0: {value}",
+        "between_facts": "\u00a0; ",
         "identity": "Situation personnelle",
         "work": "Emploi et revenus",
         "housing": "Logement et patrimoine",
         "loan": "Crédit demandé",
         "term": "Durée",
         "term_value": "{n} mois",
+        "whatif_hint": "Tapez les montants comme vous les écrivez (100 000 ou 100 000,50), "
+        "puis recalculez. La durée est le crédit divisé par l'annuité : un nouveau crédit "
+        "garde la durée, une nouvelle annuité la change.",
+        "amount_label": "{label} ({currency})",
+        "term_label": "Durée (mois)",
+        "not_a_number": "« {text} » n'est pas un nombre : écrivez-le comme {example}.",
+        "not_positive": "« {text} » doit être supérieur à zéro.",
+        "too_large": "« {text} » dépasse le montant maximal accepté, {limit}.",
+        "example_amount": "100 000 ou 100 000,50",
+        "example_term": "36 ou 36,5",
         "rescore": "Recalculer",
         "largest": "Crédit maximal accepté",
         "scenario_title": "Avec ces changements",
-        "change": "Écart",
+        "change": "Ce qui change",
         "before": "Avant",
         "after": "Après",
+        "follows_annuity": "{label} (même durée)",
+        "follows_term": "{label} (d'après la nouvelle annuité)",
+        "risk_row": "Risque estimé",
+        "risk_after": "{risk} ({points})",
         "largest_found": "Le montant le plus élevé accepté avec la même durée est {amount} "
-        "(demandé : {requested}).",
+        "(montant saisi : {requested}).",
         "none_granted": "Aucun montant entre {low} et {high} ne serait accepté avec cette durée.",
         "all_granted": "Tous les montants essayés, jusqu'à {high}, seraient acceptés.",
         "search": "Identifiant client",
@@ -138,6 +191,19 @@ WORDS: dict[Language, dict[str, str]] = {
         "recent": "Clients récents",
         "choose": "Choisissez un client pour voir la décision.",
         "not_an_id": "« {text} » n'est pas un identifiant client : tapez uniquement des chiffres.",
+        "api_timeout": "Le service de score à l'adresse {url} n'a pas répondu en {seconds} s ; "
+        "réessayez dans un instant.",
+        "api_unreachable": "Le service de score à l'adresse {url} est injoignable "
+        "(est-il démarré ?).",
+        "api_unreadable": "Le service de score à l'adresse {url} a envoyé une réponse illisible.",
+        "api_token": "Le service de score a refusé le jeton d'API : vérifiez CREDIT_API_TOKEN "
+        "(make serve l'écrit dans .env).",
+        "api_unknown_client": "Le client {client_id} est inconnu.",
+        "api_bad_input": "La demande a été refusée par le service : {problems}",
+        "api_not_ready": "Le service de score n'est pas prêt : {reason}.",
+        "api_retry": "réessayez dans un instant",
+        "api_failed": "Le service de score a échoué (HTTP {status_code}).",
+        "api_failed_because": "Le service de score a échoué (HTTP {status_code}) : {error}.",
         "yes": "oui",
         "no": "non",
         "not_employed": "sans emploi / retraité",

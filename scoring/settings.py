@@ -14,6 +14,7 @@ git-ignored ``.env`` of the working directory (the usual dotenv rule), so an exp
 | ``CREDIT_PORTFOLIO_DB_URL`` | ``sqlite:///data/portfolio.sqlite`` | known clients (read-only) |
 | ``CREDIT_MAX_BODY_BYTES`` | ``67108864`` (64 MiB) | largest request body read |
 | ``CREDIT_WORKERS`` | ``1`` | BentoML worker processes |
+| ``CREDIT_CURRENCY`` | ``€`` | shown after every amount the reasons quote |
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class ServiceSettings(BaseSettings):
         DEFAULT_MAX_BODY_BYTES, gt=0, description="Largest request body read, in bytes."
     )
     workers: int = Field(1, ge=1, description="BentoML worker processes.")
+    currency: str = Field("€", max_length=8, description="Shown after amounts in reasons.")
 
     @classmethod
     def variable(cls, field: str) -> str:

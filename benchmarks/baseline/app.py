@@ -45,10 +45,10 @@ from benchmarks.baseline.pandas_features import (
     records_frame,
 )
 from scoring.columns import records_to_columns
+from scoring.explain.reasons import principal_reasons
 from scoring.features import FEATURE_NAMES, FEATURES, build_features, build_online
 from scoring.model.contract import as_model_input
 from scoring.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
-from scoring.serving.reasons import explain_reasons
 
 CLIENT_KEY = "SK_ID_CURR"
 LINKED = tuple(name for name in HISTORY_NAMES if CLIENT_KEY in TABLES[name])
@@ -110,7 +110,8 @@ def explain() -> Any:
     explainer = shap.TreeExplainer(MODEL)
     contributions = np.asarray(explainer.shap_values(frame)).reshape(-1)
     base_value = float(np.asarray(explainer.expected_value).reshape(-1)[-1])
-    reasons = explain_reasons(contributions, values, REFERENCE, language)
+    refused = probability >= THRESHOLD
+    reasons = principal_reasons(contributions, values, REFERENCE["features"], refused, language)
     return jsonify(
         {
             **_prediction(client_id, probability),
@@ -126,7 +127,10 @@ def explain() -> Any:
                     COLUMNS, LABELS[language], values, contributions, strict=True
                 )
             ],
-            "reasons": reasons.model_dump(mode="json"),
+            "reasons": [
+                {"code": r.code, "direction": r.direction, "value": r.value, "text": r.text}
+                for r in reasons
+            ],
             "language": language,
         }
     )

@@ -24,6 +24,7 @@ from scoring.wording import LANGUAGES, Language
 MAX_REASONS = 4  # adverse-action notices state a few principal reasons
 NEGLIGIBLE = 1e-6  # |log-odds| below which a group did not move the score
 Direction = Literal["raises", "lowers"]
+_DIRECTIONS: tuple[Direction, ...] = ("raises", "lowers")
 _POSITION = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 # A history the client does not have: the group's count is unknown (not provided) or zero.
@@ -75,23 +76,47 @@ class Reason:
 
 
 def reason_codes() -> list[dict[str, Any]]:
-    """The published list: every code with its sentence in each language."""
-    codes = [
+    """The published list: every code with the sentence a letter states, in each language.
+
+    A reason given to a client adds the quoted fact to this sentence (see
+    :func:`principal_reasons`); the code and the sentence never change between models.
+    """
+    codes: list[dict[str, Any]] = [
         {
             "code": f"{group.code}.{direction}",
             "group": group.code,
             "direction": direction,
-            "text": {lang: _title(group.code, lang) for lang in LANGUAGES},
+            "text": {lang: code_sentence(group.code, direction, lang) for lang in LANGUAGES},
             "description": {"en": group.description_en, "fr": group.description_fr},
         }
         for group in GROUPS
-        for direction in ("raises", "lowers")
+        for direction in _DIRECTIONS
     ]
     codes += [
-        {"code": code, "group": None, "direction": None, "text": dict(text), "description": None}
+        {
+            "code": code,
+            "group": None,
+            "direction": None,
+            "text": {lang: f"{text[lang]}." for lang in LANGUAGES},
+            "description": None,
+        }
         for code, text in SPECIAL.items()
     ]
     return codes
+
+
+def code_sentence(group: str, direction: Direction, language: Language) -> str:
+    """The letter's sentence for a group's reason, e.g. "External credit scores: this raised
+    the estimated risk." (no agreement to make in French with "cela a")."""
+    return _SENTENCES[language][direction].format(label=_title(group, language))
+
+
+_SENTENCES = {
+    "en": {"raises": "{label}: this raised the estimated risk.",
+           "lowers": "{label}: this lowered the estimated risk."},
+    "fr": {"raises": "{label}\u00a0: cela a augmenté le risque estimé.",
+           "lowers": "{label}\u00a0: cela a réduit le risque estimé."},
+}  # fmt: skip
 
 
 def group_totals(contributions: np.ndarray) -> np.ndarray:

@@ -32,6 +32,7 @@ _ONNX_ERRORS = tuple(
                  "RuntimeException", "NotImplemented")
 )  # fmt: skip
 SELF_CHECK_TOLERANCE = 1e-6
+_POSITION = {name: i for i, name in enumerate(FEATURE_NAMES)}
 # What np.load and NpzFile raise for a garbled, truncated or foreign file (a .npy array
 # gives TypeError on ``with``; a missing array, KeyError).
 _NPZ_ERRORS = (OSError, ValueError, KeyError, TypeError, EOFError, BadZipFile, zlib.error)
@@ -52,12 +53,15 @@ class CreditModel:
             self.session = _session(root / store.ONNX_FILE)
         except (OSError, ValueError, lgb.basic.LightGBMError, *_ONNX_ERRORS) as error:
             raise ModelLoadError(f"model {tag} at {root} cannot be loaded: {error}") from error
-        names = tuple(f["name"] for f in self.features)
-        if names != FEATURE_NAMES:
+        names = [f["name"] for f in self.features]
+        unknown = [name for name in names if name not in _POSITION]
+        if unknown or len(set(names)) != len(names):
             raise ModelLoadError(
-                f"model {tag} was trained on {len(names)} features that differ from the "
-                f"{len(FEATURE_NAMES)} this code builds; retrain it with this version"
+                f"model {tag} uses {len(unknown)} features this code does not build (e.g. "
+                f"{unknown[:3]}); retrain it with this version"
             )
+        # The model's inputs, as positions in the feature catalogue it was selected from.
+        self.columns = np.array([_POSITION[name] for name in names], dtype=np.intp)
         self.threshold = float(metadata["threshold"])
 
     @classmethod
@@ -74,8 +78,8 @@ class CreditModel:
         return cls(Path(model.path), str(model.tag), dict(model.info.metadata))
 
     def predict_proba(self, values: np.ndarray) -> np.ndarray:
-        """Probability of default of each row of the feature matrix."""
-        inputs = as_model_input(np.atleast_2d(values))
+        """Probability of default of each row of the feature matrix (whole catalogue)."""
+        inputs = as_model_input(np.atleast_2d(values)[:, self.columns])
         return self.session.run([PROBABILITIES], {INPUT_NAME: inputs})[0][:, 1]
 
     def decide(self, probabilities: np.ndarray) -> np.ndarray:
@@ -83,8 +87,12 @@ class CreditModel:
         return np.where(np.asarray(probabilities) >= self.threshold, REFUSED, GRANTED)
 
     def explain(self, values: np.ndarray) -> Explanation:
-        """TreeSHAP contributions in log-odds for each row."""
-        return self.explainer.explain(as_model_input(np.atleast_2d(values)))
+        """TreeSHAP contributions in log-odds, one per catalogue feature (0 where unused)."""
+        rows = np.atleast_2d(values)
+        explanation = self.explainer.explain(as_model_input(rows[:, self.columns]))
+        contributions = np.zeros(rows.shape)
+        contributions[:, self.columns] = explanation.contributions
+        return Explanation(explanation.base_value, contributions)
 
     def score_tables(self, frames: Mapping[str, pd.DataFrame], application: str) -> pd.DataFrame:
         """SK_ID_CURR, probability of default and decision for every application row."""

@@ -65,17 +65,29 @@ class BearerTokenMiddleware:
         if hmac.compare_digest(header, self.expected):
             await self.app(scope, receive, send)
             return
-        await _unauthorized(send, "missing bearer token" if not header else "invalid token")
+        await _unauthorized(send, refusal(header))
 
 
 def _is_public(path: str) -> bool:
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
 
 
-async def _unauthorized(send: Send, reason: str) -> None:
-    body = json.dumps(
-        {"error": f"authentication required: {reason}; send 'Authorization: Bearer <token>'"}
-    ).encode()
+def refusal(header: bytes) -> str:
+    """Why ``header`` was refused, judged on its form alone: nothing is told of the token."""
+    if not header:
+        reason = "no Authorization header; send 'Authorization: Bearer <token>'"
+    elif not header.startswith(b"Bearer "):
+        reason = (
+            "the Authorization header must read 'Bearer <token>': the word Bearer, one space, "
+            "then the token"
+        )
+    else:
+        reason = "invalid token: it is not the one this service was given (CREDIT_API_TOKEN)"
+    return f"authentication required: {reason}; the API page at / says where the token is"
+
+
+async def _unauthorized(send: Send, message: str) -> None:
+    body = json.dumps({"error": message}).encode()
     await send(
         {
             "type": "http.response.start",

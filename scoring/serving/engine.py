@@ -16,13 +16,16 @@ from typing import Any, cast
 
 import numpy as np
 
+from scoring.explain.reasons import principal_reasons, reason_codes
 from scoring.features import build_online, build_online_batch
+from scoring.features.groups import GROUPS
 from scoring.model import store
-from scoring.model.scorer import CreditModel
+from scoring.model.scorer import REFUSED, CreditModel
 from scoring.serving import responses, schemas
 from scoring.serving.audit import AuditLog, AuditUnavailable, DecisionRecord, digest
+from scoring.serving.explanation import explanation_response, reason_model
 from scoring.serving.portfolio import Portfolio
-from scoring.serving.reasons import explain_reasons
+from scoring.wording import Language
 
 Inputs = tuple[int | None, dict[str, Any], dict[str, list[dict[str, Any]]]]
 
@@ -52,13 +55,10 @@ class ScoringEngine:
     model: CreditModel
     audit: AuditLog
     portfolio: Portfolio | None
+    currency: str = ""  # shown after every amount a reason quotes
 
     def __post_init__(self) -> None:
-        self.reference = store.read_json(self.model.root / store.REFERENCE_FILE)
-        self.feature_names = [f["name"] for f in self.model.features]
-        self.labels = {
-            lang: [f[f"label_{lang}"] for f in self.model.features] for lang in ("en", "fr")
-        }
+        self.reference = store.read_json(self.model.root / store.REFERENCE_FILE)["features"]
 
     def predict(self, request: schemas.ScoringRequest) -> responses.Prediction:
         """Probability of default and decision for one application or known client."""
@@ -70,36 +70,22 @@ class ScoringEngine:
         return prediction
 
     def explain(self, request: schemas.ScoringRequest) -> responses.Explanation:
-        """The prediction plus its TreeSHAP contributions and principal reasons."""
+        """The prediction, its groups in risk points and its principal reasons."""
         client_id, application, history = self._inputs(request)
         values = build_online(application, history)
         probability = float(self.model.predict_proba(values)[0])
-        explanation = self.model.explain(values)
-        contributions = explanation.contributions[0]
-        reasons = explain_reasons(contributions, values, self.reference, request.language)
         prediction = self._prediction(client_id, probability)
-        result = responses.Explanation(
-            **prediction.model_dump(),
-            base_value=explanation.base_value,
-            contributions=[
-                responses.Contribution(
-                    feature=name,
-                    label=label,
-                    value=None if np.isnan(value) else float(value),
-                    contribution=float(shap),
-                )
-                for name, label, value, shap in zip(
-                    self.feature_names,
-                    self.labels[request.language],
-                    values,
-                    contributions,
-                    strict=True,
-                )
-            ],
-            reasons=reasons,
-            language=request.language,
+        result = explanation_response(
+            prediction,
+            self.model.explain(values),
+            values,
+            self.reference,
+            request.language,
+            self.currency,
+            self.model.columns if request.detail == "features" else None,
         )
-        self._audit([_record(prediction, "explain", request, self.model, reasons)])
+        codes = [reason.code for reason in result.reasons]
+        self._audit([_record(prediction, "explain", request, self.model, codes)])
         return result
 
     def predict_batch(self, request: schemas.BatchRequest) -> responses.BatchPrediction:
@@ -109,22 +95,44 @@ class ScoringEngine:
         client_ids = [item.application.SK_ID_CURR for item in request.applications]
         probabilities = self.model.predict_proba(values)
         decisions = self.model.decide(probabilities)
-        predictions = [
-            self._prediction(cid, float(p), str(d))
-            for cid, p, d in zip(client_ids, probabilities, decisions, strict=True)
+        reasons = (
+            self._batch_reasons(values, decisions, request.language)
+            if request.reasons
+            else [None] * len(items)
+        )
+        results = [
+            responses.BatchResult(
+                **self._prediction(cid, float(p), str(d)).model_dump(), reasons=why
+            )
+            for cid, p, d, why in zip(client_ids, probabilities, decisions, reasons, strict=True)
         ]
         self._audit(
             [
-                _record(p, "predict_batch", item, self.model)
-                for p, item in zip(predictions, request.applications, strict=True)
+                _record(r, "predict_batch", item, self.model, _codes(r.reasons))
+                for r, item in zip(results, request.applications, strict=True)
             ]
         )
         return responses.BatchPrediction(
-            results=predictions,
+            results=results,
             model=self.model.tag,
             threshold=self.model.threshold,
-            count=len(predictions),
+            count=len(results),
         )
+
+    def _batch_reasons(
+        self, values: np.ndarray, decisions: np.ndarray, language: Language
+    ) -> list[list[responses.Reason]]:
+        """Each application's principal reasons, from one TreeSHAP pass over the batch."""
+        contributions = self.model.explain(values).contributions
+        return [
+            [
+                reason_model(reason)
+                for reason in principal_reasons(
+                    row, features, self.reference, decision == REFUSED, language, self.currency
+                )
+            ]
+            for row, features, decision in zip(contributions, values, decisions, strict=True)
+        ]
 
     def client(self, client_id: int) -> responses.ClientData:
         """A known client's application, outcome and history, as the portfolio holds them."""
@@ -146,6 +154,16 @@ class ScoringEngine:
             "metadata": self.model.metadata,
             "features": self.model.features,
             "card": store.read_json(self.model.root / store.CARD_FILE),
+            "groups": [
+                {
+                    "code": g.code,
+                    "label": {"en": g.label_en, "fr": g.label_fr},
+                    "description": {"en": g.description_en, "fr": g.description_fr},
+                }
+                for g in GROUPS
+            ],
+            "reason_codes": reason_codes(),
+            "currency": self.currency,
         }
 
     def _inputs(self, request: schemas.ScoringRequest) -> Inputs:
@@ -200,8 +218,9 @@ def _record(
     endpoint: str,
     request: Any,
     model: CreditModel,
-    reasons: responses.Reasons | None = None,
+    reason_codes: list[str] | None = None,
 ) -> DecisionRecord:
+    """The audit row: the reason codes of the decision, never the client's values."""
     return DecisionRecord(
         request_id=prediction.request_id,
         endpoint=endpoint,
@@ -211,9 +230,13 @@ def _record(
         client_id=prediction.client_id,
         probability=prediction.probability,
         decision=prediction.decision,
-        reasons=None if reasons is None else reasons.model_dump(mode="json"),
+        reasons=reason_codes,
         language=getattr(request, "language", "en"),
     )
+
+
+def _codes(reasons: list[responses.Reason] | None) -> list[str] | None:
+    return None if reasons is None else [reason.code for reason in reasons]
 
 
 __all__ = ["ClientNotFound", "ScoringEngine", "ServiceError", "Unavailable"]

@@ -1,18 +1,24 @@
-"""Guards on request bodies, as pure ASGI middleware run before BentoML reads a body.
+"""The service's pure ASGI middleware around BentoML: two guards on request bodies, and the
+error bodies BentoML and Starlette word themselves, rewritten.
 
 BentoML reads a whole body into memory before validating it and has no size limit of its
 own (``api_server.max_request_size`` is gone from its configuration), and it picks its
-parser from the Content-Type. These two guards refuse what no endpoint here should parse:
+parser from the Content-Type. Two guards refuse what no endpoint here should parse:
 a body that is not declared as JSON (415), and one larger than the limit (413), which is
-refused after reading at most the limit, not the whole body.
+refused after reading at most the limit, not the whole body. :class:`PlainErrors` rewrites
+the 400, 404 and 405 answers that are not the service's own (see :mod:`.errors`).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
+from scoring.serving import errors
 from scoring.serving.auth import ASGIApp, Receive, Scope, Send
 
 
@@ -32,8 +38,7 @@ class JsonBodiesOnly:
             header = _header(scope, b"content-type") or ""
             media_type = header.split(";")[0].strip().lower()
             if media_type not in ("", "application/json"):
-                message = f"Content-Type must be application/json, got {media_type!r}"
-                await _error(415, message)(scope, receive, send)
+                await _error(415, not_json(media_type))(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -78,9 +83,95 @@ class BodySizeLimit:
     async def _refuse(
         self, size: int, scope: Scope, receive: Receive, send: Send, at_least: bool = False
     ) -> None:
-        amount = f"at least {size}" if at_least else str(size)
-        message = f"request body of {amount} bytes exceeds the limit of {self.limit} bytes"
-        await _error(413, message)(scope, receive, send)
+        await _error(413, too_large(size, self.limit, at_least))(scope, receive, send)
+
+
+class PlainErrors:
+    """Rewrite BentoML's validation errors and Starlette's 404 and 405 in plain words, as JSON.
+
+    ``models`` maps each API route to its request model, to name the fields an error is about.
+    A success passes through untouched, but for one status check per response: only a 400,
+    404 or 405 is held, read and rewritten, and one that is already the service's own
+    ``{"error": ...}`` (an unknown client) is sent as it came.
+    """
+
+    REWRITTEN = frozenset({400, 404, 405})
+
+    def __init__(self, app: ASGIApp, models: Mapping[str, type[BaseModel]]) -> None:
+        self.app = app
+        self.models = models
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: list[MutableMapping[str, Any]] = []
+
+        async def reply(message: MutableMapping[str, Any]) -> None:
+            if held or (
+                message["type"] == "http.response.start" and message["status"] in self.REWRITTEN
+            ):
+                held.append(message)
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    await self._rewrite(scope, held, send)
+                return
+            await send(message)
+
+        await self.app(scope, receive, reply)
+
+    async def _rewrite(
+        self, scope: Scope, held: list[MutableMapping[str, Any]], send: Send
+    ) -> None:
+        start = held[0]
+        body = b"".join(message.get("body", b"") for message in held[1:])
+        sent = {name.lower(): value for name, value in start.get("headers", ())}
+        plain = self._plain(scope, start["status"], body, sent)
+        if plain is None:
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
+            return
+        text = json.dumps(plain).encode()
+        kept = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in _BODY_HEADERS]
+        length = str(len(text)).encode()
+        headers = [*kept, (b"content-type", b"application/json"), (b"content-length", length)]
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": text})
+
+    def _plain(
+        self, scope: Scope, status: int, body: bytes, headers: Mapping[bytes, bytes]
+    ) -> dict[str, Any] | None:
+        """The body to send instead, or None to send the one given."""
+        if status == 405:
+            allowed = headers.get(b"allow", b"").decode("latin-1")
+            return errors.method_not_allowed(scope["method"], scope["path"], allowed)
+        answer = _json(body)
+        if status == 404:
+            return None if isinstance(answer, dict) and "error" in answer else errors.not_found()
+        model = self.models.get(scope["path"])
+        if model is None or not isinstance(answer, dict):
+            return None
+        return errors.validation_error(answer, model)
+
+
+_BODY_HEADERS = (b"content-length", b"content-type")
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def not_json(media_type: str) -> str:
+    """The 415 message: what to send instead."""
+    return f"Content-Type must be application/json, got {media_type!r}"
+
+
+def too_large(size: int, limit: int, at_least: bool = False) -> str:
+    """The 413 message, ``at_least`` when the body was cut off at the limit."""
+    amount = f"at least {size}" if at_least else str(size)
+    return f"request body of {amount} bytes exceeds the limit of {limit} bytes"
 
 
 def _is_post(scope: Scope) -> bool:

@@ -1,7 +1,8 @@
 """The API page's OpenAPI document, corrected so that it tells the truth.
 
 BentoML builds the document from the request and response models but documents every API
-with the same errors and knows nothing of the bearer token; :func:`openapi_document` fixes
+with the same errors, knows nothing of the bearer token, and describes itself (version
+"None", badges loaded from other hosts, links to its Slack); :func:`openapi_document` fixes
 that before the service serves it.
 """
 
@@ -11,7 +12,24 @@ import json
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
+from scoring.serving import auth, errors, middleware, schemas
 from scoring.serving.responses import ErrorResponse
+from scoring.settings import DEFAULT_MAX_BODY_BYTES
+
+TITLE = "Prêt à dépenser — credit scoring API"
+DESCRIPTION = (
+    "Scores, decides and explains consumer-credit applications, for advisors' tools and "
+    "client systems. Every route except the health probes, `/metrics`, the API page `/` and "
+    "`/docs.json` needs `Authorization: Bearer <token>`, the service's `CREDIT_API_TOKEN` "
+    '(the demo writes it to `.env`). Every error is `{"error": ..., "detail": ...}`.'
+)
+SCORING_TAG = "Service APIs"  # BentoML's tag of the APIs, which /model joins
+TAGS = {
+    SCORING_TAG: "Scoring, explanations, known clients and the model (bearer token).",
+    "Infrastructure": "Health probes and metrics (no token).",
+}
 
 ERRORS: dict[int, str] = {
     400: "Invalid request: not JSON, or a field is invalid (`detail` names it).",
@@ -23,12 +41,17 @@ ERRORS: dict[int, str] = {
     "decision is returned unlogged), or no portfolio for client_id requests.",
 }
 _COMPONENTS = "#/components/schemas/{model}"
+_INVALID = {"application": {**schemas.APPLICATION_EXAMPLE, "DAYS_BIRTH": 12000}}
+UNKNOWN_CLIENT = 999_999_999  # no portfolio holds it
 _BENTOML_ERROR_CODES = ("400", "404", "500")
 _BENTOML_ERROR_MODELS = ("InvalidArgument", "NotFound", "InternalServerError")
 
 
 def openapi_document(
-    spec: dict[str, Any], errors: Mapping[str, Collection[int]], public: Collection[str]
+    spec: dict[str, Any],
+    statuses: Mapping[str, Collection[int]],
+    public: Collection[str],
+    version: str,
 ) -> dict[str, Any]:
     """BentoML's OpenAPI document of the service, corrected so that it tells the truth.
 
@@ -36,30 +59,61 @@ def openapi_document(
     string, though it sends a list) and inlines the request and response models with each
     optional field flattened to its non-null type; it knows nothing of the bearer token.
     Here each operation refers to its models as they are (nullable fields included),
-    documents the error statuses in ``errors`` (and 401 outside ``public``) with their real
-    body, and declares the token. The models are pydantic's JSON Schema, which is OpenAPI
-    3.1's dialect (``{"type": "null"}``), so the document says 3.1.
+    documents the error statuses in ``statuses`` (and 401 outside ``public``) with their real
+    body, and declares the token; ``info`` names the product and its ``version``, the served
+    model's tag. The models are pydantic's JSON Schema, which is OpenAPI 3.1's dialect
+    (``{"type": "null"}``), so the document says 3.1.
     """
     document = json.loads(json.dumps(spec))  # a copy, with the status codes as strings
     document["openapi"] = "3.1.0"
+    document["info"] = {"title": TITLE, "version": version, "description": DESCRIPTION}
+    for tag in document.get("tags", ()):
+        tag["description"] = TAGS.get(tag["name"], tag.get("description", ""))
     components = document.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
+    models = components.setdefault("schemas", {})
     for name in _BENTOML_ERROR_MODELS:
-        schemas.pop(name, None)
+        models.pop(name, None)
+    examples = error_examples()
     error_schema = ErrorResponse.model_json_schema(ref_template=_COMPONENTS)
-    schemas.update(error_schema.pop("$defs"), ErrorResponse=error_schema)
+    error_schema["example"] = examples[400]
+    models.update(error_schema.pop("$defs"), ErrorResponse=error_schema)
     components["securitySchemes"] = {"bearerAuth": {"type": "http", "scheme": "bearer"}}
     for path, item in document["paths"].items():
         for operation in item.values():
             if "x-bentoml-name" in operation:
                 _refer_to_models(operation)
-            codes = set(errors.get(path, ()))
+            codes = set(statuses.get(path, ()))
             if path not in public:
                 operation["security"] = [{"bearerAuth": []}]
                 codes.add(401)
             for code in sorted(codes):
-                operation["responses"][str(code)] = _error_response(code)
+                operation["responses"][str(code)] = _error_response(code, examples[code])
     return document
+
+
+def error_examples() -> dict[int, dict[str, Any]]:
+    """A body of each error status as the service words it, for the API page: the statuses
+    share one schema, whose one example would show a 400 everywhere."""
+    return {
+        400: _invalid_request(),
+        401: {"error": auth.refusal(b"")},
+        404: {"error": f"client_id {UNKNOWN_CLIENT} is not a known client"},  # the engine's
+        413: {"error": middleware.too_large(70_000_000, DEFAULT_MAX_BODY_BYTES)},
+        415: {"error": middleware.not_json("text/plain")},
+        503: {"error": "service not ready: no model credit_scoring:latest in the BentoML model "
+              "store: train one with `make train`, or set CREDIT_MODEL_TAG to an existing tag"},
+    }  # fmt: skip
+
+
+def _invalid_request() -> dict[str, Any]:
+    """What the service answers to a positive DAYS_BIRTH: pydantic's error as BentoML sends it
+    (no input, no context), in the words of :func:`errors.reworded`."""
+    try:
+        schemas.ScoringRequest.model_validate(_INVALID)
+    except ValidationError as error:
+        detail = json.loads(error.json(include_input=False, include_context=False))
+        return errors.reworded(detail, schemas.ScoringRequest)
+    raise ValueError(f"the example of an invalid request is valid: {_INVALID}")
 
 
 def _refer_to_models(operation: dict[str, Any]) -> None:
@@ -73,6 +127,6 @@ def _refer_to_models(operation: dict[str, Any]) -> None:
         operation["responses"].pop(code, None)
 
 
-def _error_response(code: int) -> dict[str, Any]:
-    schema = {"$ref": _COMPONENTS.format(model="ErrorResponse")}
-    return {"description": ERRORS[code], "content": {"application/json": {"schema": schema}}}
+def _error_response(code: int, example: dict[str, Any]) -> dict[str, Any]:
+    media = {"schema": {"$ref": _COMPONENTS.format(model="ErrorResponse")}, "example": example}
+    return {"description": ERRORS[code], "content": {"application/json": media}}

@@ -13,9 +13,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from scoring.explain.reasons import MAX_REASONS
 from scoring.wording import Language
 
-MAX_REASONS = 4  # per direction: adverse-action notices state a few principal reasons
 Decision = Literal["granted", "refused"]
 
 _PREDICTION_EXAMPLE: JsonDict = {
@@ -26,29 +26,34 @@ _PREDICTION_EXAMPLE: JsonDict = {
     "model": "credit_scoring:ab12cd34ef56gh78",
     "request_id": "0b9f5c1e6a2d4f7e8c3b1a0d9e8f7a6b",
 }
-_REFUSAL_EXAMPLE: JsonDict = {
+_REASON_EXAMPLE: JsonDict = {
+    "code": "external_scores.raises",
+    "group": "external_scores",
+    "direction": "raises",
+    "value": "0.21",
+    "text": "External credit scores — external score 3 (0 to 1): 0.21 (below 79% of "
+    "applicants). This raises the risk.",
+}
+_FACT_EXAMPLE: JsonDict = {
     "feature": "EXT_SOURCE_3",
-    "label": "External score 3",
+    "label": "external score 3 (0 to 1)",
     "value": "0.21",
     "contribution": 0.482,
-    "text": "External score 3 is low (0.21, lower than 88 % of clients): it raises the risk.",
 }
-_ACCEPTANCE_EXAMPLE: JsonDict = {
-    "feature": "NAME_INCOME_TYPE",
-    "label": "Income type",
-    "value": "State servant",
-    "contribution": -0.153,
-    "text": "Income type: State servant, which lowers the risk.",
+_GROUP_EXAMPLE: JsonDict = {
+    "code": "external_scores",
+    "label": "External credit scores",
+    "description": "Scores from outside credit agencies, the strongest sign of how past "
+    "credit went.",
+    "contribution": 0.61,
+    "points": 3.9,
+    "facts": [_FACT_EXAMPLE],
 }
 _CONTRIBUTION_EXAMPLE: JsonDict = {
     "feature": "EXT_SOURCE_3",
     "label": "External score 3",
     "value": 0.21,
     "contribution": 0.482,
-}
-_REASONS_EXAMPLE: JsonDict = {
-    "towards_refusal": [_REFUSAL_EXAMPLE],
-    "towards_acceptance": [_ACCEPTANCE_EXAMPLE],
 }
 
 
@@ -67,8 +72,47 @@ class Prediction(BaseModel):
     request_id: str = Field(description="Identifier of this request in the audit trail.")
 
 
+class Reason(BaseModel):
+    """One principal reason of the decision, as the letter to the client states it."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _REASON_EXAMPLE})
+
+    code: str = Field(description="Stable reason code (GET /model lists them all).")
+    group: str = Field(description="The explanation group it comes from.")
+    direction: Literal["raises", "lowers"] = Field(description="Its effect on the risk.")
+    value: str | None = Field(description="The quoted value in human units, if any.")
+    text: str = Field(description="The sentence, in the requested language.")
+
+
+class Fact(BaseModel):
+    """A readable factor of a group: its value in human units and its share of the score."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _FACT_EXAMPLE})
+
+    feature: str = Field(description="Model feature, or category column of one-hot features.")
+    label: str = Field(description="What it is, in the requested language.")
+    value: str | None = Field(description="The client's value in human units; null if unknown.")
+    contribution: float = Field(description="Log-odds; positive raises the risk.")
+
+
+class GroupContribution(BaseModel):
+    """One explanation group: the exact sum of its features' contributions."""
+
+    model_config = ConfigDict(json_schema_extra={"example": _GROUP_EXAMPLE})
+
+    code: str = Field(description="Stable group code.")
+    label: str = Field(description="The concept, in the requested language.")
+    description: str = Field(description="What the group covers, in one line.")
+    contribution: float = Field(description="Log-odds (for analysts); positive raises the risk.")
+    points: float = Field(
+        description="Percentage points of risk this group adds at its place in the list: "
+        "base_probability + the sum of points / 100 = probability."
+    )
+    facts: list[Fact] = Field(description="Its readable factors that moved the score.")
+
+
 class Contribution(BaseModel):
-    """One feature's share of the score, in log-odds (SHAP value)."""
+    """One model feature's share of the score, in log-odds (``detail: "features"`` only)."""
 
     model_config = ConfigDict(json_schema_extra={"example": _CONTRIBUTION_EXAMPLE})
 
@@ -78,48 +122,47 @@ class Contribution(BaseModel):
     contribution: float = Field(description="Positive pushes towards refusal.")
 
 
-class Reason(BaseModel):
-    """One principal reason in plain language."""
-
-    model_config = ConfigDict(json_schema_extra={"example": _REFUSAL_EXAMPLE})
-
-    feature: str = Field(description="Feature, or categorical column for one-hot features.")
-    label: str = Field(description="Label in the requested language.")
-    value: str = Field(description="The client's value in human units.")
-    contribution: float = Field(description="Log-odds contribution (one-hot levels summed).")
-    text: str = Field(description="The sentence shown to the advisor and the client.")
-
-
-class Reasons(BaseModel):
-    """The principal reasons on each side of the decision, strongest first."""
-
-    model_config = ConfigDict(json_schema_extra={"example": _REASONS_EXAMPLE})
-
-    towards_refusal: list[Reason] = Field(max_length=MAX_REASONS)
-    towards_acceptance: list[Reason] = Field(max_length=MAX_REASONS)
-
-
 class Explanation(Prediction):
-    """The decision with its SHAP decomposition and its principal reasons."""
+    """The decision, its principal reasons, and the score split into a few groups."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "example": {
                 **_PREDICTION_EXAMPLE,
-                "base_value": -2.61,
-                "contributions": [_CONTRIBUTION_EXAMPLE],
-                "reasons": _REASONS_EXAMPLE,
+                "base_value": -2.97,
+                "base_probability": 0.0489,
+                "groups": [_GROUP_EXAMPLE],
+                "reasons": [_REASON_EXAMPLE],
+                "contributions": None,
                 "language": "en",
             }
         }
     )
 
-    base_value: float = Field(description="Log-odds of the average client.")
-    contributions: list[Contribution] = Field(
-        description="base_value + the sum of contributions = log-odds of the probability."
+    base_value: float = Field(description="Log-odds of an applicant whose factors are average.")
+    base_probability: float = Field(
+        ge=0.0, le=1.0, description="Risk of an applicant whose factors are average."
     )
-    reasons: Reasons
+    groups: list[GroupContribution] = Field(
+        description="Largest first; base_value + the sum of contributions = log-odds."
+    )
+    reasons: list[Reason] = Field(
+        max_length=MAX_REASONS,
+        description="The principal reasons: all raise the risk of a refusal, all lower the "
+        "risk of a grant.",
+    )
+    contributions: list[Contribution] | None = Field(
+        default=None, description='Per model feature, with "detail": "features" only.'
+    )
     language: Language
+
+
+class BatchResult(Prediction):
+    """One application's decision in a batch, with its reasons when asked for."""
+
+    reasons: list[Reason] | None = Field(
+        default=None, description='With "reasons": true, the principal reasons.'
+    )
 
 
 class BatchPrediction(BaseModel):
@@ -136,7 +179,7 @@ class BatchPrediction(BaseModel):
         }
     )
 
-    results: list[Prediction]
+    results: list[BatchResult]
     model: str = Field(description="Tag of the model that scored the batch.")
     threshold: float = Field(ge=0.0, le=1.0, description="Business-cost decision threshold.")
     count: int = Field(ge=0, description="Number of results.")
@@ -184,12 +227,13 @@ class ErrorResponse(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "example": {
-                "error": "1 validation error for ScoringRequestIODescriptor",
+                "error": "1 problem in the request: application.AMT_CREDITT: unknown field: did "
+                "you mean AMT_CREDIT?",
                 "detail": [
                     {
-                        "loc": ["application", "AMT_CREDIT"],
-                        "msg": "Input should be greater than or equal to 0",
-                        "type": "greater_than_equal",
+                        "loc": ["application", "AMT_CREDITT"],
+                        "msg": "unknown field: did you mean AMT_CREDIT?",
+                        "type": "extra_forbidden",
                     }
                 ],
             }

@@ -52,7 +52,7 @@ def load_engine(model_ref: Any, settings: ServiceSettings) -> tuple[ScoringEngin
     if portfolio is None:
         logger.warning("no portfolio at %s: client_id requests answer 503", portfolio_url)
     logger.info("model %s loaded and self-checked; ready", model.tag)
-    return ScoringEngine(model, audit, portfolio), ""
+    return ScoringEngine(model, audit, portfolio, settings.currency), ""
 
 
 def readiness_reason(reason: str) -> str:

@@ -46,6 +46,9 @@ from scoring.wording import Language
 MAX_RECORDS = 10_000  # per history table of one request, and applications per batch
 ANONYMOUS_ID = 0  # links the rows of an application sent without SK_ID_CURR
 CLIENT_KEY = "SK_ID_CURR"  # implied by the application: optional everywhere
+# The known client of the examples: Kaggle's first SK_ID_CURR, where the generator's ids start
+# too; the demo portfolio holds it (tests/service/test_api_page.py).
+DEMO_CLIENT_ID = 100002
 
 # Typical values (rounded medians of the Kaggle data, not a real row) for the API page.
 APPLICATION_EXAMPLE: dict[str, Any] = {
@@ -321,7 +324,7 @@ ONE_SOURCE: list[JsonValue] = [
 
 
 class ScoringRequest(_ClientData):
-    """Score an application sent in full, or a known client: ``{"client_id": 900001}``."""
+    """Score an application sent in full, or a known client: ``{"client_id": 100002}``."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -338,6 +341,10 @@ class ScoringRequest(_ClientData):
     history: _History | None = None
     client_id: Key | None = Field(default=None, description="SK_ID_CURR of a known client.")
     language: Language = Field(default="en", description="Language of the reasons.")
+    detail: Literal["groups", "features"] = Field(
+        default="groups",
+        description='/explain: "features" adds every model feature\'s contribution (log-odds).',
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> ScoringRequest:
@@ -357,7 +364,7 @@ class ScoringRequest(_ClientData):
 
 
 class ClientLookup(BaseModel):
-    """A known client to look up: ``{"client_id": 900001}``.
+    """A known client to look up: ``{"client_id": 100002}``.
 
     The id is sent in the body, never in the URL: paths are written to the access log and
     to the open ``/metrics``.
@@ -366,7 +373,7 @@ class ClientLookup(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         hide_input_in_errors=True,
-        json_schema_extra={"example": {"client_id": 900001}},
+        json_schema_extra={"example": {"client_id": DEMO_CLIENT_ID}},
     )
 
     client_id: Key = Field(description="SK_ID_CURR of a known client.")
@@ -382,6 +389,10 @@ class BatchRequest(BaseModel):
     )
 
     applications: list[ApplicationInput] = Field(min_length=1, max_length=MAX_RECORDS)
+    reasons: bool = Field(
+        default=False, description="Add each application's principal reasons (back-office notices)."
+    )
+    language: Language = Field(default="en", description="Language of the reasons.")
 
     @field_validator("applications")
     @classmethod

@@ -15,6 +15,7 @@ from scoring.schema.common import DAYS_PER_MONTH, DAYS_PER_YEAR
 from scoring.wording import Language
 
 NARROW_SPACE = "\u202f"  # French thousands separator and space before % and units
+NO_BREAK_SPACE = "\u00a0"  # English space between an amount and its currency
 MINUS = "−"  # a true minus sign, not a hyphen
 _NOUNS = {  # singular, plural
     "en": {"day": ("day", "days"), "month": ("month", "months"), "year": ("year", "years")},
@@ -65,7 +66,12 @@ def amount(x: float | None, language: Language, currency: str = "") -> str:
     if x is None or math.isnan(x):
         return unknown(language)
     text = number(float(x), language)
-    return f"{text}{NARROW_SPACE if language == 'fr' else ' '}{currency}" if currency else text
+    # A no-break space: "111,581 €" never breaks across lines in a table.
+    return (
+        f"{text}{NARROW_SPACE if language == 'fr' else NO_BREAK_SPACE}{currency}"
+        if currency
+        else text
+    )
 
 
 def quantity(n: float, noun: str, language: Language) -> str:

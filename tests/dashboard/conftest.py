@@ -18,7 +18,9 @@ from starlette.testclient import TestClient
 from dashboard.api import CreditApi
 from dashboard.store import fetch_model_info
 from devtools.servers import free_port
+from scoring.model.scorer import CreditModel
 from tests.support.serving import TOKEN, LiveService, Sent
+from training.snapshot import write_snapshot
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +64,16 @@ def decided_clients(api: CreditApi, model_dataset: dict[str, pd.DataFrame]) -> d
         if len(found) == 2:
             return found
     pytest.fail(f"the first 200 clients are all {next(iter(found))}")
+
+
+@pytest.fixture(scope="session")
+def portfolio_snapshot(
+    model_dataset: dict[str, pd.DataFrame], credit_model: CreditModel, tmp_path_factory
+) -> str:
+    """The peer views' snapshot of the test portfolio, scored by the served model."""
+    path = tmp_path_factory.mktemp("snapshot") / "portfolio_snapshot.parquet"
+    write_snapshot(model_dataset, credit_model, path)
+    return str(path)
 
 
 @pytest.fixture

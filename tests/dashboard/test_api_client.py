@@ -20,27 +20,33 @@ def test_every_call_goes_to_its_route_with_the_bearer_token(
     assert api.explain(known_client, language="fr")["language"] == "fr"
     application = {**api.client(known_client)["application"], "SK_ID_CURR": None}
     assert api.explain(application=application, history={})["client_id"] is None
+    assert api.predict(application=application, history={})["client_id"] is None
     assert api.predict_batch([{"application": application}])["count"] == 1
-    paths = ["/model", "/clients", "/explain", "/clients", "/explain", "/predict_batch"]
+    paths = ["/model", "/clients", "/explain", "/clients", "/explain", "/predict", "/predict_batch"]
     assert [s.path for s in sent] == paths
     assert sent[1].body == sent[3].body == {"client_id": known_client}
     assert sent[2].body == {"client_id": known_client, "language": "fr"}
     assert sent[4].body == {"language": "en", "application": application, "history": {}}
+    assert sent[5].body == {"application": application, "history": {}}
     assert {s.authorization for s in sent} == {f"Bearer {TOKEN}"}
 
 
 def test_the_service_answers_every_dashboard_call(api: CreditApi, known_client: int) -> None:
+    """The fields the views read are in the answers, and no log-odds are needed."""
     info = api.model()
-    assert {"tag", "threshold", "features", "card"} <= set(info)
-    assert info["card"]["top_features"][0]["mean_abs_shap"] > 0
+    assert {"tag", "threshold", "features", "card", "groups"} <= set(info)
+    assert sum(info["card"]["group_importance"].values()) == pytest.approx(1.0)
+    assert all(set(g["label"]) == {"en", "fr"} for g in info["groups"])
     client = api.client(known_client)
     by_id = api.explain(known_client, language="fr")
     resent = api.explain(
         application=client["application"], history=client["history"], language="fr"
     )
     assert resent["probability"] == pytest.approx(by_id["probability"], abs=1e-9)
-    reasons = [r for side in by_id["reasons"].values() for r in side]
-    assert reasons and all(r["text"].endswith("le risque.") for r in reasons)
+    assert by_id["contributions"] is None  # the dashboard never asks for them
+    assert by_id["reasons"] and all(r["text"].endswith("le risque.") for r in by_id["reasons"])
+    points = sum(g["points"] for g in by_id["groups"])
+    assert 100 * by_id["base_probability"] + points == pytest.approx(100 * by_id["probability"])
 
 
 def test_an_unreachable_service_is_named_with_its_address(unreachable: CreditApi) -> None:

@@ -35,7 +35,10 @@ def test_human_units_in_english_and_french() -> None:
     assert employment(-4530, "en") == "12.4 years ago"
     assert amount(981917.96, "en") == "981,918" and amount(981917.96, "fr") == "981\u202f918"
     assert percent(0.042, "en") == "4.2%" and percent(0.042, "fr") == "4,2\u202f%"
-    assert points(0.0161, "en") == "+1.6" and points(-0.0004, "en") == "0.0"
+    assert points(1.61, "en") == "▲ +1.6 points" and points(-0.04, "en") == "0.0 points"
+    assert (
+        points(-2.35, "fr") == "▼ −2,4 points" and amount(1500.0, "fr", "€") == "1\u202f500\u202f€"
+    )
     assert signed(-1234.5, "fr", 1) == "−1\u202f234,5" and signed(0.3, "en") == "+0.30"
     assert column_value("FLAG_OWN_CAR", "Y", "fr") == "oui"
     assert column_value("OWN_CAR_AGE", None, "en") == "unknown"
@@ -83,11 +86,23 @@ def test_gauge_marks_the_refusal_side_with_hatching_not_colour_alone() -> None:
     assert gauge_upper(0.065, 0.073) == 25 and gauge_upper(0.9, 0.073) == 100
 
 
+@pytest.mark.parametrize("probability", [0.072, 0.073, 0.074, 0.01, 0.2])
+def test_the_gauge_labels_of_the_client_and_the_limit_never_overlap(probability: float) -> None:
+    """On rows of their own, ten points of font apart, however close the risk is to the limit."""
+    fig = gauge(probability, 0.073, "fr")
+    rows = {item.text.split()[0]: item.y for item in fig.center if hasattr(item, "text")}
+    height_per_unit = (fig.height - 50) / (fig.y_range.end - fig.y_range.start)  # px, axis off
+    assert (rows["ce"] - rows["limite"]) * height_per_unit > 20
+    assert rows["limite"] > 1.0  # above the bar, clear of its "accepté" and "refusé" labels
+
+
 def test_profile_rows_in_human_units_with_schema_labels() -> None:
     english = dict(row for rows in profile_rows(APPLICATION, "en").values() for row in rows)
     assert english["Age"] == "37 years"
     assert english["Current job start"] == "not employed / pensioner"
     assert english["Term"] == "20 months" and english["Credit amount"] == "500,000"
+    with_currency = dict(r for rows in profile_rows(APPLICATION, "en", "€").values() for r in rows)
+    assert with_currency["Credit amount"] == "500,000\u00a0€" and with_currency["Age"] == "37 years"
     assert "Car age" not in english  # only for car owners
     french = profile_rows(APPLICATION, "fr")
     assert list(french) == [

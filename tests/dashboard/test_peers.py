@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 
+import holoviews as hv
 import numpy as np
 import pandas as pd
 import panel as pn
 import pytest
 
 from dashboard import snapshot as snapshot_module
+from dashboard.api import CreditApi
 from dashboard.peer_groups import (
     AGE_EDGES,
     band,
@@ -22,6 +25,7 @@ from dashboard.peer_groups import (
 )
 from dashboard.peer_wording import PEER_WORDS, rank_text, value_text
 from dashboard.peers import PeersView, numeric_columns
+from dashboard.snapshot import load_snapshot
 from dashboard.store import DashboardStore
 from scoring.descriptors import describe
 
@@ -170,20 +174,26 @@ def test_client_row_is_the_snapshot_row_while_the_score_matches(snapshot: pd.Dat
     assert client_row(snapshot, 1, None, None) is None
 
 
-def test_client_row_is_computed_from_the_api_answer_otherwise(snapshot: pd.DataFrame) -> None:
-    application = {"DAYS_BIRTH": -36.5 * 365.25, "AMT_CREDIT": 300000.0, "CODE_GENDER": "F"}
-    explanation = {
-        "probability": 0.2,
-        "decision": "refused",
-        "contributions": [{"feature": "INSTAL_DBD_MEAN", "value": 4.0},
-                          {"feature": "PAYMENT_RATE", "value": 0.05}],
-    }  # fmt: skip
-    row = client_row(snapshot, 100_005, application, explanation)
-    assert row["age_years"] == pytest.approx(36.5)
-    assert row["term_months"] == pytest.approx(20.0)
-    assert row["gender"] == "F" and row["probability"] == 0.2
-    assert row["INSTAL_DBD_MEAN"] == 4.0 and pd.isna(row["ext_source_3"])
-    assert list(row.index) == list(snapshot.columns)
+def test_a_client_described_from_their_data_matches_their_snapshot_row(
+    api: CreditApi, portfolio_snapshot: str, known_client: int
+) -> None:
+    """A client outside the snapshot (or scored by a newer model) is described from their
+    application and history exactly as the snapshot describes the others."""
+    snapshot = load_snapshot(portfolio_snapshot)
+    client = api.client(known_client)
+    other_score = {"probability": -1.0, "decision": "refused"}  # forces the computation
+    computed = client_row(
+        snapshot, known_client, client["application"], other_score, client["history"]
+    )
+    stored = snapshot.loc[snapshot["SK_ID_CURR"] == known_client].iloc[0]
+    assert list(computed.index) == list(snapshot.columns)
+    for column in snapshot.columns.drop(["TARGET", "probability", "decision"]):
+        expected, actual = stored[column], computed[column]
+        if isinstance(expected, str) or pd.isna(expected):
+            assert actual == expected or (pd.isna(actual) and pd.isna(expected)), column
+        else:
+            assert float(actual) == pytest.approx(float(expected), rel=1e-6), column
+    assert computed["probability"] == -1.0 and computed["decision"] == "refused"
 
 
 def test_values_read_in_human_units() -> None:
@@ -233,19 +243,51 @@ def test_view_follows_the_language(snapshot: pd.DataFrame) -> None:
     assert next(w.name for w in view._controls() if hasattr(w, "options")) == "Comparer avec"
 
 
-def test_view_asks_for_a_client_then_for_two_features(snapshot: pd.DataFrame) -> None:
+def test_view_waits_for_a_client_then_asks_for_two_features(snapshot: pd.DataFrame) -> None:
     view = PeersView(store=DashboardStore(snapshot=snapshot))
-    assert "Choose a client" in _texts(view._distribution())
-    assert not view._map().objects  # said once, above
+    assert not view._distribution().objects  # the decision above asks for a client, once
+    assert not view._map().objects
     store = DashboardStore(snapshot=snapshot, client_id=100_001)
     view = PeersView(store=store, feature="age_years", feature_y="age_years")
     assert "two different" in _texts(view._map())
 
 
-def test_missing_snapshot_says_how_to_make_one(tmp_path, monkeypatch) -> None:
-    view = PeersView(store=DashboardStore(snapshot_path=str(tmp_path / "absent.parquet")))
-    assert "make snapshot" in view.problem
+def test_the_legend_counts_the_clients_the_text_counts(snapshot: pd.DataFrame) -> None:
+    """Both count the group's clients with a known value (ext_source_3 is often unknown)."""
+    row = snapshot.iloc[11]
+    store = DashboardStore(snapshot=snapshot, client_id=int(row["SK_ID_CURR"]))
+    view = PeersView(store=store, mode="similar", feature="ext_source_3")
+    distribution = view._distribution()
+    plot = distribution.select(pn.pane.HoloViews)[0].object
+    legend = [layer.label for layer in plot if isinstance(layer, hv.Histogram)]
+    ranked = [
+        int(n.replace(",", "")) for n in re.findall(r"\(([\d,]+) clients", _texts(distribution))
+    ]
+    counted = [int(re.search(r"\(([\d,]+)\)$", name)[1].replace(",", "")) for name in legend]
+    assert counted == ranked
+    similar = similar_mask(snapshot, row, view.filters)
+    assert counted[0] == snapshot.loc[similar, "ext_source_3"].notna().sum() < similar.sum()
+
+
+def test_the_bars_are_shares_of_each_group_in_percent(snapshot: pd.DataFrame) -> None:
+    row = snapshot.iloc[11]
+    store = DashboardStore(snapshot=snapshot, client_id=int(row["SK_ID_CURR"]))
+    plot = PeersView(store=store, mode="all")._distribution().select(pn.pane.HoloViews)[0].object
+    [bars] = [layer for layer in plot if isinstance(layer, hv.Histogram)]
+    assert bars.vdims[0].name == "Clients of the group (%)"
+    known = snapshot["ext_source_3"].dropna().to_numpy(np.float64)
+    edges = histogram_edges(known)
+    inside = 100 * np.mean((known >= edges[0]) & (known <= edges[-1]))  # the tails are cut
+    assert bars.dimension_values(1).sum() == pytest.approx(inside)
+
+
+def test_missing_snapshot_says_how_to_make_one(tmp_path) -> None:
+    store = DashboardStore(snapshot_path=str(tmp_path / "absent.parquet"))
+    view = PeersView(store=store)
     assert view._distribution().alert_type == "warning"
+    assert "Run make snapshot" in view._distribution().object
+    store.language = "fr"
+    assert "Lancez make snapshot" in view._distribution().object
     view.__panel__().get_root()
 
 

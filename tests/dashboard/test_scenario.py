@@ -11,6 +11,7 @@ from dashboard.scenario import (
     GRID_SIZE,
     LargestGranted,
     amount_grid,
+    changes_table,
     grid_items,
     largest_granted,
     largest_message,
@@ -83,11 +84,35 @@ def test_largest_granted_amount_from_a_batch_answer() -> None:
 
 def test_largest_messages_say_when_none_or_all_are_granted() -> None:
     found = LargestGranted(amount=690000.0, all_granted=False, low=50000.0, high=1500000.0)
-    assert largest_message(found, 500000.0, "en") == (
-        "The largest amount granted with the same term is 690,000 (requested 500,000)."
+    assert largest_message(found, 500000.0, "en", "€") == (
+        "The largest amount granted with the same term is 690,000\u00a0€ "
+        "(amount entered: 500,000\u00a0€)."
     )
-    assert "690\u202f000" in largest_message(found, 500000.0, "fr")
+    assert "690\u202f000\u202f€" in largest_message(found, 500000.0, "fr", "€")
     none = LargestGranted(amount=None, all_granted=False, low=50000.0, high=1500000.0)
-    assert largest_message(none, 500000.0, "en").startswith("No amount between 50,000 and")
+    assert largest_message(none, 500000.0, "en", "€").startswith("No amount between 50,000\u00a0€")
     every = LargestGranted(amount=1500000.0, all_granted=True, low=50000.0, high=1500000.0)
-    assert largest_message(every, 500000.0, "fr").startswith("Tous les montants essayés")
+    assert largest_message(every, 500000.0, "fr", "€").startswith("Tous les montants essayés")
+
+
+def test_the_changes_are_what_differs_the_derived_field_said_so() -> None:
+    client = {"credit": 500000.0, "annuity": 25000.0, "term": 20.0, "income": 1.0e5,
+              "goods_price": None}  # fmt: skip
+    scenario = {**client, "credit": 600000.0, "annuity": 30000.0, "goods_price": 550000.0}
+    table = changes_table(client, scenario, ["credit", "goods_price"], (0.05, 0.0612), "en", "$")
+    assert table.to_dict("records") == [
+        {"What changed": "Credit amount", "Before": "500,000\u00a0$", "After": "600,000\u00a0$"},
+        {
+            "What changed": "Loan annuity (same term)",
+            "Before": "25,000\u00a0$",
+            "After": "30,000\u00a0$",
+        },
+        {"What changed": "Price of the goods", "Before": "unknown", "After": "550,000\u00a0$"},
+        {"What changed": "Estimated risk", "Before": "5.0%", "After": "6.1% (▲ +1.1 points)"},
+    ]
+    term = {**client, "term": 30.0, "annuity": 500000.0 / 30}
+    french = changes_table(client, term, ["term"], (0.05, 0.05), "fr", "€")
+    assert list(french["Ce qui change"]) == [
+        "Annuité du prêt (même durée)", "Durée", "Risque estimé"
+    ]  # fmt: skip
+    assert list(french["Après"])[1:] == ["30 mois", "5,0\u202f% (0,0 points)"]

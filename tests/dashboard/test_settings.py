@@ -24,6 +24,8 @@ def test_settings_come_from_the_environment_with_defaults() -> None:
         {"CREDIT_API_URL": "http://api:3000/", "DASHBOARD_PORT": "5100", "CREDIT_API_TOKEN": "x"}
     )
     assert (settings.api_url, settings.port, settings.api_token) == ("http://api:3000", 5100, "x")
+    assert load_settings({}).currency == "€"
+    assert load_settings({"CREDIT_CURRENCY": "CHF"}).currency == "CHF"
 
 
 def test_a_password_is_generated_only_when_none_is_set() -> None:

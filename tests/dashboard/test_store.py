@@ -67,14 +67,27 @@ def test_the_language_switch_asks_the_api_for_reasons_in_french(
     store: DashboardStore, sent: list[Sent], known_client: int
 ) -> None:
     store.select(known_client)
-    english = [r["text"] for side in store.explanation["reasons"].values() for r in side]
-    labels = {f["name"]: f["label_fr"] for f in store.model_info["features"]}
+    english = [r["text"] for r in store.explanation["reasons"]]
+    labels = {g["code"]: g["label"]["fr"] for g in store.model_info["groups"]}
     store.language = "fr"
-    french = [r["text"] for side in store.explanation["reasons"].values() for r in side]
+    french = [r["text"] for r in store.explanation["reasons"]]
     assert english and all(text.endswith("the risk.") for text in english)
     assert len(french) == len(english) and all(text.endswith("le risque.") for text in french)
-    assert all(c["label"] == labels[c["feature"]] for c in store.explanation["contributions"])
+    assert all(g["label"] == labels[g["code"]] for g in store.explanation["groups"])
     assert sent[-1].body == {"client_id": known_client, "language": "fr"}
+
+
+def test_an_error_is_said_again_in_the_new_language(
+    unreachable: CreditApi, known_client: int
+) -> None:
+    store = DashboardStore(api=unreachable)
+    assert not store.select(known_client)
+    assert store.error.endswith("is not reachable (is it running?).")
+    store.language = "fr"
+    assert store.error.endswith("est injoignable (est-il démarré ?).")
+    store.complain("not_an_id", text="abc")
+    store.language = "en"
+    assert store.error == "'abc' is not a client ID: type digits only."
 
 
 def test_a_failed_language_switch_shows_the_error_not_stale_reasons(

@@ -1,29 +1,29 @@
 """The views without a browser, fed by the real service: what they render for no client, a
-client and an API error, in English and French, and the figures built from real answers."""
+client and an API error, in English and French, and the "why" figures built from real
+answers in risk points."""
 
 from __future__ import annotations
-
-import re
 
 import panel as pn
 import pytest
 from bokeh.document import Document
 
 from dashboard.api import CreditApi
-from dashboard.app import App, create_app
-from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL, waterfall
+from dashboard.app import TITLE, App, create_app
+from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL
 from dashboard.decision import DecisionView, verdict_html
-from dashboard.formatting import without_date_unit
 from dashboard.profile import ProfileView
 from dashboard.selection import SelectionView
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
-from dashboard.why import WhyView, factors_table, global_importance, strongest, waterfall_bars
-from scoring.wording.formats import age_years, percent
-from tests.support.dashboard import rendered_text
+from dashboard.why import WhyView, group_shares, groups_table, reasons_markdown, steps
+from dashboard.why_charts import shares, waterfall
+from scoring.wording.formats import percent
+from tests.support.dashboard import rendered_text, visible_texts
 from tests.support.serving import TOKEN, LiveService
 
 VIEWS = (DecisionView, WhyView, ProfileView, WhatIfView, SelectionView)
+CHOOSE = "Choose a client to see the decision."
 
 
 @pytest.fixture
@@ -36,78 +36,121 @@ def info(api: CreditApi) -> dict:
     return api.model()
 
 
-# --- why: figures and tables from real answers -----------------------------------------------
+# --- why: risk points from real answers -------------------------------------------------------
 
 
-def test_waterfall_bars_that_raise_the_risk_are_hatched_and_marked(
-    api: CreditApi, info: dict, known_client: int
+@pytest.mark.parametrize("top", [3, 100])
+def test_the_waterfall_steps_from_the_average_applicant_to_the_client_exactly(
+    api: CreditApi, known_client: int, top: int
 ) -> None:
     answer = api.explain(known_client)
-    bars = waterfall_bars(answer, info, "en", top=len(answer["contributions"]))
-    data = waterfall(bars, answer["base_value"], answer["threshold"], "en")
-    data = data.renderers[0].data_source.data
-    assert {bar.contribution > 0 for bar in bars} == {True, False}  # both kinds are drawn
-    for contribution, hatch, color, text in zip(
-        [bar.contribution for bar in bars], data["hatch"], data["color"], data["text"], strict=True
+    shown = steps(answer, "en", top=top)
+    fig = waterfall(shown, answer["base_probability"], answer["probability"], 0.5, "en")
+    data = fig.renderers[0].data_source.data
+    # Rows: the average applicant, one a step, this client; each step starts where the last ended.
+    assert data["right"][0] == pytest.approx(100 * answer["base_probability"])
+    assert data["right"][-1] == pytest.approx(100 * answer["probability"])
+    level = 100 * answer["base_probability"]
+    for step, left, right in zip(shown, data["left"][1:-1], data["right"][1:-1], strict=True):
+        assert (left, right) == pytest.approx(tuple(sorted((level, level + step.points))))
+        level += step.points
+    assert level == pytest.approx(100 * answer["probability"], abs=1e-9)  # exact, in points
+    for step, hatch, color, text in zip(
+        shown, data["hatch"][1:-1], data["color"][1:-1], data["text"][1:-1], strict=True
     ):
-        raises = contribution > 0
+        raises = step.points > 0
         assert (hatch == HATCH, color == REFUSAL, text.startswith("▲")) == (raises,) * 3
+        assert text.endswith(" pts") and (raises or color == ACCEPTANCE)
 
 
-def test_waterfall_shows_the_strongest_factors_and_sums_the_rest(
-    api: CreditApi, info: dict, known_client: int
-) -> None:
-    answer = api.explain(known_client)
-    contributions = answer["contributions"]
-    bars = waterfall_bars(answer, info, "en", top=5)
-    assert len(bars) == 6 and bars[-1].label == f"+ {len(contributions) - 5} other factors"
-    total = sum(c["contribution"] for c in contributions)
-    assert sum(bar.contribution for bar in bars) == pytest.approx(total)
-    first = max(contributions, key=lambda c: abs(c["contribution"]))
-    assert bars[0].label == without_date_unit(first["label"]) and bars[0].value
-    magnitudes = [abs(bar.contribution) for bar in bars[:-1]]
-    assert magnitudes == sorted(magnitudes, reverse=True)
-    every = waterfall_bars(answer, info, "en", top=len(contributions))
-    age = next(bar for bar in every if bar.label == "Age")  # day unit dropped: "NN years"
-    birth = api.client(known_client)["application"]["DAYS_BIRTH"]
-    assert age.value == f"{age_years(birth)} years"
-
-
-def test_global_importance_and_factor_table_follow_the_language(
-    api: CreditApi, info: dict, known_client: int
-) -> None:
-    labels = {f["name"]: f["label_fr"] for f in info["features"]}
-    card = info["card"]["top_features"][:10]
-    overall = global_importance(info, "fr")
-    assert list(overall) == [without_date_unit(labels[f["name"]]) for f in card]
-    assert list(overall.values()) == [f["mean_abs_shap"] for f in card]
+def test_the_groups_after_the_first_are_one_bar(api: CreditApi, known_client: int) -> None:
     answer = api.explain(known_client, language="fr")
-    table = factors_table(answer, info, "fr", top=3)
-    assert list(table.columns) == [
-        "Facteur", "Valeur du client", "Effet", "Contribution",
-        "Importance pour l'ensemble des clients",
-    ]  # fmt: skip
-    importance = {f["name"]: f["mean_abs_shap"] for f in info["card"]["top_features"]}
-    for (_, row), c in zip(table.iterrows(), strongest(answer["contributions"], 3), strict=True):
-        assert row["Facteur"] == without_date_unit(labels[c["feature"]])
-        assert row["Effet"] == ("▲ augmente le risque" if c["contribution"] > 0
-                                else "▼ réduit le risque")  # fmt: skip
-        assert row["Valeur du client"] and "." not in row["Contribution"]  # French decimals
-        if c["feature"] in importance:
-            assert re.fullmatch(r"\d+,\d{3}", row["Importance pour l'ensemble des clients"])
-            shown = float(row["Importance pour l'ensemble des clients"].replace(",", "."))
-            assert shown == pytest.approx(importance[c["feature"]], abs=5e-4)
-        else:
-            assert row["Importance pour l'ensemble des clients"] == "—"
+    groups = answer["groups"]
+    shown = steps(answer, "fr", top=5)
+    assert [s.label for s in shown[:5]] == [g["label"] for g in groups[:5]]
+    assert shown[5].label == f"{len(groups) - 5} autres groupes"
+    assert shown[5].points == pytest.approx(sum(g["points"] for g in groups[5:]))
+    assert shown[0].detail == "\u00a0; ".join(
+        f"{f['label'][:1].upper()}{f['label'][1:]}\u00a0: {f['value'] or 'inconnu'}"
+        for f in groups[0]["facts"]
+    )
 
 
-# --- the views, rendered -----------------------------------------------------------------------
+def test_labels_wrap_and_are_never_cut(api: CreditApi, known_client: int) -> None:
+    answer = api.explain(known_client, language="fr")
+    fig = waterfall(steps(answer, "fr", top=100), 0.05, 0.06, 0.08, "fr")
+    labels = list(fig.yaxis.major_label_overrides.values())
+    assert [label.replace("\n", " ").replace("\u00a0", " ") for label in labels[1:-1]] == [
+        g["label"] for g in answer["groups"]
+    ]
+    assert all(len(line) <= 30 for label in labels for line in label.split("\n"))
+    assert not any("…" in label or label.split("\n")[-1].startswith(":") for label in labels)
+
+
+def test_the_weight_of_each_group_for_all_applicants_in_the_language(info: dict) -> None:
+    weights = info["card"]["group_importance"]
+    french = {g["code"]: g["label"]["fr"] for g in info["groups"]}
+    overall = group_shares(info, "fr", top=4)
+    ranked = sorted(weights, key=lambda code: -weights[code])
+    assert list(overall)[:4] == [french[code] for code in ranked[:4]]
+    assert list(overall)[4] == f"{len(weights) - 4} autres groupes"
+    assert sum(overall.values()) == pytest.approx(1.0)
+    fig = shares(list(overall), list(overall.values()), "fr")
+    assert fig.renderers[0].data_source.data["text"][0] == percent(weights[ranked[0]], "fr", 0)
+    assert group_shares({**info, "card": {}}, "fr") == {}  # an older model: no figure
+
+
+def test_the_groups_table_says_what_moved_and_by_how_many_points(
+    api: CreditApi, known_client: int
+) -> None:
+    answer = api.explain(known_client, language="fr")
+    table = groups_table(answer, "fr")
+    assert list(table.columns) == ["Groupe de facteurs", "Ce qui a joué", "Effet sur le risque"]
+    assert list(table["Groupe de facteurs"]) == [g["label"] for g in answer["groups"]]
+    for (_, row), group in zip(table.iterrows(), answer["groups"], strict=True):
+        for fact in group["facts"]:
+            label = fact["label"][:1].upper() + fact["label"][1:]
+            assert f"{label}\u00a0: {fact['value'] or 'inconnu'}" in row["Ce qui a joué"]
+        effect, points = row["Effet sur le risque"], round(group["points"], 1)
+        assert effect.endswith(" points") and "." not in effect  # French decimals
+        assert effect.startswith("▲" if points > 0 else "▼" if points < 0 else "0")
+
+
+def test_the_reasons_are_titled_for_the_decision(
+    api: CreditApi, decided_clients: dict[str, int]
+) -> None:
+    refused = api.explain(decided_clients["refused"])
+    text = reasons_markdown(refused, "en")
+    assert text.startswith("### Main reasons for the refusal")
+    assert [line[:4] for line in text.splitlines()[2:]] == ["- ▲ "] * len(refused["reasons"])
+    granted = api.explain(decided_clients["granted"], language="fr")
+    text = reasons_markdown(granted, "fr")
+    assert text.startswith("### Principales raisons de l'accord")
+    assert all(f"- ▼ {r['text']}" in text for r in granted["reasons"])
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_no_analyst_term_reaches_the_advisor(
+    store: DashboardStore, decided_clients: dict[str, int], language: str
+) -> None:
+    store.language = language
+    for client_id in decided_clients.values():
+        store.select(client_id)
+        text = rendered_text(App(store=store)) + rendered_text(WhyView(store=store))
+        for term in ("log-odds", "SHAP", "shap", "contribution", "…"):
+            assert term not in text, term
+
+
+# --- the views, rendered -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_every_view_renders_before_any_client(view, store: DashboardStore) -> None:
-    text = rendered_text(view(store=store))
-    assert view is SelectionView or "Choose a client to see the decision." in text
+def test_before_any_client_only_the_decision_asks_for_one(view, store: DashboardStore) -> None:
+    assert rendered_text(view(store=store)).count(CHOOSE) == (view is DecisionView)
+
+
+def test_the_page_asks_for_a_client_once(store: DashboardStore) -> None:
+    assert rendered_text(App(store=store)).count(CHOOSE) == 1
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -132,21 +175,22 @@ def test_views_show_the_client_in_the_chosen_language(
         f"The application would be {answer['decision']}: estimated risk {percent(risk, 'en')}"
         in rendered_text(decision)
     )
-    assert "What raises the risk" in rendered_text(why)
+    assert "From the average applicant's risk to this client's" in rendered_text(why)
     assert "Current job start" in rendered_text(profile)
+    assert "€" in rendered_text(profile)
     store.language = "fr"
     french = {"granted": "acceptée", "refused": "refusée"}[answer["decision"]]
     assert f"La demande serait {french} : risque estimé {percent(risk, 'fr')}" in rendered_text(
         decision
     )
-    reasons = [r["text"] for side in store.explanation["reasons"].values() for r in side]
+    reasons = [r["text"] for r in store.explanation["reasons"]]
     assert reasons and all(text in rendered_text(why) for text in reasons)
     assert "Début de l'emploi actuel" in rendered_text(profile)
-    assert f"Modèle {model_tag}" in rendered_text(decision)
+    assert f"Modèle {model_tag}, entraîné le " in rendered_text(decision)
 
 
 @pytest.mark.parametrize("view", (DecisionView, WhyView, ProfileView, WhatIfView))
-def test_an_api_error_renders_an_alert_not_a_trace(
+def test_an_api_error_is_one_alert_not_a_trace(
     view, unreachable: CreditApi, known_client: int
 ) -> None:
     store = DashboardStore(api=unreachable)
@@ -154,9 +198,11 @@ def test_an_api_error_renders_an_alert_not_a_trace(
     panel = view(store=store).__panel__()
     root = panel.get_root(Document())
     text = rendered_text(panel)
-    assert "is not reachable (is it running?)" in text and "Traceback" not in text
-    assert any("alert-danger" in " ".join(m.css_classes or ()) for m in root.references()
-               if hasattr(m, "css_classes"))  # fmt: skip
+    assert "Traceback" not in text
+    shown = "is not reachable (is it running?)" in text
+    alert = any("alert-danger" in " ".join(m.css_classes or ()) for m in root.references()
+                if hasattr(m, "css_classes"))  # fmt: skip
+    assert shown == alert == (view is DecisionView)  # said above the tabs, not again in them
 
 
 def test_verdict_html_repeats_the_colour_with_a_symbol(
@@ -203,11 +249,11 @@ def test_show_with_an_empty_box_retries_the_linked_client(
 def test_the_app_builds_the_template_with_every_view(store: DashboardStore) -> None:
     template = create_app(store.api, store.snapshot_path)
     assert isinstance(template, pn.template.FastListTemplate)
-    assert template.title == "Prêt à dépenser — advisor"
+    assert template.title == TITLE == "Prêt à dépenser"  # no "advisor" in either language
     app = App(store=store)
-    assert rendered_text(app)
+    assert {"Why", "The client", "Other clients", "What if?"} <= set(visible_texts(app))
     store.language = "fr"
-    assert "Pourquoi cette décision" in rendered_text(app)
+    assert {"Pourquoi", "Le client", "Autres clients", "Et si ?"} <= set(visible_texts(app))
 
 
 def test_a_bad_deep_link_is_explained_and_its_valid_part_applied(

@@ -1,5 +1,6 @@
-"""What-if against the real service: the view's amounts, re-scoring a scenario, the largest
-credit granted in one batch, failures and the language."""
+"""What-if against the real service: amounts typed as advisors write them, re-scoring with
+/predict, what changed before → after, the largest credit granted in one batch, failures
+and the language."""
 
 from __future__ import annotations
 
@@ -8,18 +9,16 @@ import pytest
 from starlette.testclient import TestClient
 
 from dashboard.api import CreditApi
-from dashboard.formatting import without_date_unit
 from dashboard.scenario import (
     GRID_SIZE,
     LargestGranted,
     amount_grid,
-    compare_contributions,
     grid_items,
     largest_message,
-    modified_application,
 )
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
+from scoring.wording.formats import NARROW_SPACE
 from tests.support.dashboard import rendered_text
 from tests.support.serving import AUTH, TOKEN, LiveService, Sent
 
@@ -39,8 +38,8 @@ def mixed_client(api: CreditApi, model_dataset: dict[str, pd.DataFrame]) -> int:
     pytest.fail("no client among the first 50 has both decisions over its grid")
 
 
-def _view(api: CreditApi, client_id: int) -> WhatIfView:
-    store = DashboardStore(api=api)
+def _view(api: CreditApi, client_id: int, language: str = "en") -> WhatIfView:
+    store = DashboardStore(api=api, language=language)
     assert store.select(client_id), store.error
     return WhatIfView(store=store)
 
@@ -50,30 +49,6 @@ def _single(asgi_client: TestClient, item: dict) -> dict:
     response = asgi_client.post("/predict", json=item, headers=AUTH)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def test_compare_contributions_shows_before_after_and_change(
-    api: CreditApi, known_client: int
-) -> None:
-    client = api.client(known_client)
-    before = api.explain(known_client)
-    credit = 1.8 * client["application"]["AMT_CREDIT"]
-    changed = modified_application(client["application"], {"AMT_CREDIT": credit})
-    after = api.explain(application=changed, history=client["history"])
-    assert after["probability"] != before["probability"]
-    table = compare_contributions(before, after, "en", top=3)
-    assert list(table.columns) == ["Factor", "Before", "After", "Change"] and len(table) == 3
-    old = {c["feature"]: c["contribution"] for c in before["contributions"]}
-    new = {c["feature"]: c["contribution"] for c in after["contributions"]}
-    feature_of = {without_date_unit(c["label"]): c["feature"] for c in after["contributions"]}
-    shown = [feature_of[label] for label in table["Factor"]]
-    weight = {f: max(abs(old[f]), abs(new[f])) for f in new}
-    assert min(weight[f] for f in shown) >= max(w for f, w in weight.items() if f not in shown)
-    for (_, row), feature in zip(table.iterrows(), shown, strict=True):
-        for column, x in (("Before", old[feature]), ("After", new[feature]),
-                          ("Change", new[feature] - old[feature])):  # fmt: skip
-            arrow = "" if round(x, 3) == 0 else ("▲ +" if x > 0 else "▼ −")
-            assert row[column].startswith(arrow), (feature, column, row[column], x)
 
 
 def test_the_view_starts_from_the_clients_amounts(
@@ -89,8 +64,9 @@ def test_the_view_starts_from_the_clients_amounts(
     assert view.term == pytest.approx(row["AMT_CREDIT"] / row["AMT_ANNUITY"])
     assert view.income == pytest.approx(row["AMT_INCOME_TOTAL"])
     assert view.goods_price == pytest.approx(row["AMT_GOODS_PRICE"])
+    assert view.edited == [] and view.fields["income"].value == view.income
     view.store.select(unknown_client)
-    assert view.credit is None and view.result == {}
+    assert view.credit is None and view.result == {} and view.fields["credit"].text == ""
 
 
 def test_term_and_annuity_stay_consistent(api: CreditApi, known_client: int) -> None:
@@ -101,24 +77,76 @@ def test_term_and_annuity_stay_consistent(api: CreditApi, known_client: int) -> 
     assert (view.term, view.annuity) == (40, 20000.0)
     view.annuity = 40000.0
     assert view.term == 20.0
+    assert view.edited == ["term", "credit", "annuity"]  # what the advisor typed, in order
 
 
-def test_rescoring_sends_the_modified_application_with_the_history(
+@pytest.mark.parametrize(
+    "typed",
+    ["1 200 000", "1\u00a0200\u00a0000", f"1{NARROW_SPACE}200{NARROW_SPACE}000", "1200000",
+     "1 200 000 €", "1 200 000,00"],
+)  # fmt: skip
+def test_french_amounts_are_read_as_typed(api: CreditApi, known_client: int, typed: str) -> None:
+    view = _view(api, known_client, "fr")
+    view.fields["credit"].text = typed
+    assert view.credit == 1_200_000.0 and view.edited == ["credit"]
+    assert view.fields["credit"].text == f"1{NARROW_SPACE}200{NARROW_SPACE}000"  # as understood
+    assert view.fields["credit"].error == ""
+
+
+def test_an_unreadable_amount_is_said_beside_its_field_and_not_reverted(
+    api: CreditApi, known_client: int
+) -> None:
+    view = _view(api, known_client, "fr")
+    before = view.income
+    view.fields["income"].text = "100.000,50"
+    assert view.income == before and view.edited == []  # the last good value stays
+    assert view.fields["income"].text == "100.000,50"  # what was typed stays, to be fixed
+    error = view.fields["income"].error
+    assert error == "« 100.000,50 » n'est pas un nombre : écrivez-le comme 100 000 ou 100 000,50."
+    assert error in rendered_text(view.fields["income"])
+    view.fields["income"].text = "100 000,50"
+    assert view.income == 100000.5 and view.fields["income"].error == ""
+    view.fields["term"].text = "0"
+    assert view.fields["term"].error == "« 0 » doit être supérieur à zéro."
+
+
+def test_rescoring_sends_the_modified_application_to_predict(
     api: CreditApi, asgi_client: TestClient, sent: list[Sent], known_client: int
 ) -> None:
     view = _view(api, known_client)
     term = view.term
-    view.credit = 2 * view.credit
+    view.fields["credit"].text = f"{2 * view.credit:,.2f}"
     view.score()
     last = sent[-1]
-    assert (last.method, last.path) == ("POST", "/explain")
-    assert last.body["application"]["AMT_CREDIT"] == view.credit
+    assert (last.method, last.path) == ("POST", "/predict")
+    assert last.body["application"]["AMT_CREDIT"] == pytest.approx(view.credit)
     assert last.body["application"]["AMT_ANNUITY"] == pytest.approx(view.credit / term)
     assert last.body["history"] == view.store.client["history"]
     single = _single(asgi_client, {k: last.body[k] for k in ("application", "history")})
     assert view.result["decision"] == single["decision"]
     assert view.result["probability"] == pytest.approx(single["probability"], abs=1e-9)
     assert rendered_text(view).count(f"would be {single['decision']}") == 1
+
+
+def test_the_changes_are_the_edited_fields_and_the_risk_in_points(
+    api: CreditApi, known_client: int
+) -> None:
+    view = _view(api, known_client, "fr")
+    before = view.store.explanation["probability"]
+    view.fields["credit"].text = "1 000 000"
+    view.fields["goods_price"].text = "900 000"
+    view.score()
+    [table] = [pane for pane in view._answer().objects if "<table" in str(pane.object)]
+    text = rendered_text(table).replace(NARROW_SPACE, " ")
+    assert "Montant du crédit" in text and "1 000 000 €" in text and "900 000 €" in text
+    assert "Annuité du prêt (même durée)" in text  # follows from the credit, and says so
+    assert "Revenu du client" not in text and "Durée" not in text.replace("(même durée)", "")
+    after = view.result["probability"]
+    points = round(100 * (after - before), 1)
+    arrow = "▲ +" if points > 0 else "▼ −" if points < 0 else ""
+    assert f"({arrow}{abs(points):.1f} points)".replace(".", ",") in text
+    for analyst in ("log-odds", "SHAP", "contribution"):
+        assert analyst not in text
 
 
 def test_the_largest_amount_is_one_batch_and_agrees_with_single_calls(
@@ -141,9 +169,24 @@ def test_the_largest_amount_is_one_batch_and_agrees_with_single_calls(
     )
     # Every larger amount on the grid is refused (no monotonicity is assumed below it).
     assert all(d == "refused" for a, d in zip(amounts, decisions, strict=True) if a > max(granted))
-    message = largest_message(view.outcome, requested, "en")
+    message = largest_message(view.outcome, requested, "en", "€")
     assert message.startswith("The largest amount granted with the same term is")
-    assert message in rendered_text(view)
+    assert message in rendered_text(view) and "\u00a0€" in message
+
+
+def test_the_largest_amount_follows_the_edited_credit_and_goes_with_a_new_edit(
+    api: CreditApi, sent: list[Sent], known_client: int
+) -> None:
+    view = _view(api, known_client)
+    view.fields["credit"].text = "250,000"
+    view.largest()
+    sent_amounts = [item["application"]["AMT_CREDIT"] for item in sent[-1].body["applications"]]
+    assert sent_amounts == amount_grid(250_000.0)
+    assert view.outcome is not None
+    assert largest_message(view.outcome, 250_000.0, "en", "€") in rendered_text(view)
+    view.fields["income"].text = "90,000"  # edited again: the answer was for other amounts
+    assert view.outcome is None and view.result == {}
+    assert "Largest" not in rendered_text(view._answer())
 
 
 def test_an_api_failure_shows_an_alert_and_the_next_click_retries(
@@ -160,10 +203,16 @@ def test_an_api_failure_shows_an_alert_and_the_next_click_retries(
     assert view.result["probability"] == pytest.approx(view.store.explanation["probability"])
 
 
-def test_the_scenario_follows_the_language(api: CreditApi, known_client: int) -> None:
+def test_the_scenario_follows_the_language_without_another_call(
+    api: CreditApi, sent: list[Sent], known_client: int
+) -> None:
     view = _view(api, known_client)
+    view.fields["credit"].text = "300,000"
     view.score()
+    calls = len(sent)
     view.store.language = "fr"
-    assert view.result["language"] == "fr"
+    assert [s.path for s in sent[calls:]] == ["/explain"]  # the client's reasons, not the scenario
     french = {"granted": "acceptée", "refused": "refusée"}[view.result["decision"]]
     assert f"La demande serait {french}" in rendered_text(view)
+    assert view.fields["credit"].text == f"300{NARROW_SPACE}000"
+    assert view.fields["credit"].label == "Montant du crédit (€)"

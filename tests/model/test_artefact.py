@@ -28,7 +28,7 @@ from scoring.model.explainer import (
     check_additivity,
     logit,
 )
-from scoring.model.scorer import SELF_CHECK_TOLERANCE
+from scoring.model.scorer import SELF_CHECK_TOLERANCE, CreditModel
 from training.model.fit import fit_final
 from training.model.onnx_export import (
     PARITY_TOLERANCE,
@@ -57,12 +57,19 @@ def rows(test_features) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def other_booster(model_dataset, training_config) -> lgb.Booster:
-    """Another model of the same data: fewer rounds, other leaves and seed."""
-    values = as_model_input(build_batch(model_dataset).values)
+def model_rows(rows, credit_model) -> np.ndarray:
+    """The same rows as the trees see them: the model's selected features only."""
+    return rows[:, credit_model.columns]
+
+
+@pytest.fixture(scope="module")
+def other_booster(model_dataset, training_config, credit_model) -> lgb.Booster:
+    """Another model of the same data and inputs: fewer rounds, other leaves and seed."""
+    values = as_model_input(build_batch(model_dataset).values)[:, credit_model.columns]
     target = model_dataset["application_train"]["TARGET"].to_numpy()
     params = {**training_config.params, "num_leaves": 8}
-    return align_to_float32(fit_final(values, target, 60, params, 2, list(FEATURE_NAMES)))
+    names = [f["name"] for f in credit_model.features]
+    return align_to_float32(fit_final(values, target, 60, params, 2, names))
 
 
 def _scale_leaf_weights(graph: onnx.ModelProto, factor: float) -> onnx.ModelProto:
@@ -74,16 +81,18 @@ def _scale_leaf_weights(graph: onnx.ModelProto, factor: float) -> onnx.ModelProt
 
 
 @pytest.mark.parametrize("corruption", ["scaled leaf weights", "graph of another booster"])
-def test_parity_check_catches_a_broken_onnx_graph(served_booster, other_booster, rows, corruption):
+def test_parity_check_catches_a_broken_onnx_graph(
+    served_booster, other_booster, model_rows, corruption
+):
     """A graph that does not compute the booster's probabilities is rejected, gap named."""
-    expected = served_booster.predict(rows)
-    graph = to_onnx(served_booster, len(FEATURE_NAMES))
-    assert check_parity(expected, _predict(graph, rows)) <= PARITY_TOLERANCE
+    expected = served_booster.predict(model_rows)
+    graph = to_onnx(served_booster, model_rows.shape[1])
+    assert check_parity(expected, _predict(graph, model_rows)) <= PARITY_TOLERANCE
     if corruption == "scaled leaf weights":
         broken = _scale_leaf_weights(graph, 1.01)
     else:
-        broken = to_onnx(other_booster, len(FEATURE_NAMES))
-    actual = _predict(broken, rows)
+        broken = to_onnx(other_booster, model_rows.shape[1])
+    actual = _predict(broken, model_rows)
     gap = float(np.max(np.abs(expected - actual)))
     assert gap > 100 * PARITY_TOLERANCE
     with pytest.raises(ParityError) as error:
@@ -92,12 +101,12 @@ def test_parity_check_catches_a_broken_onnx_graph(served_booster, other_booster,
 
 
 def test_additivity_check_catches_an_explainer_of_another_booster(
-    credit_model, other_booster, rows
+    credit_model, other_booster, rows, model_rows
 ):
     """SHAP values of another model do not add up to the served log-odds."""
     served = credit_model.predict_proba(rows)
     assert check_additivity(credit_model.explain(rows), served) <= ADDITIVITY_TOLERANCE
-    wrong = TreeShapExplainer(other_booster.model_to_string()).explain(rows)
+    wrong = TreeShapExplainer(other_booster.model_to_string()).explain(model_rows)
     total = wrong.base_value + wrong.contributions.sum(axis=1)
     gap = float(np.max(np.abs(total - logit(served))))
     assert gap > 100 * ADDITIVITY_TOLERANCE
@@ -106,22 +115,26 @@ def test_additivity_check_catches_an_explainer_of_another_booster(
     assert f"up to {gap:.3g}" in str(error.value)
 
 
-def test_the_trained_artefact_passes_parity_and_additivity(trained_model, served_booster, rows):
+def test_the_trained_artefact_passes_parity_and_additivity(
+    trained_model, served_booster, model_rows
+):
     """The card records both checks on the whole holdout, within 1e-5; they hold on new rows."""
     card = trained_model.card
     holdout_rows = card["data"]["holdout_rows"]
     assert card["parity"]["rows"] == card["additivity"]["rows"] == holdout_rows > 1000
     assert 0 <= card["parity"]["max_abs_diff"] <= 1e-5
     assert 0 <= card["additivity"]["max_abs_error"] <= 1e-5
-    served = _predict(trained_model.artefacts.onnx_model, rows)
-    assert check_parity(served_booster.predict(rows), served) <= 1e-5
+    served = _predict(trained_model.artefacts.onnx_model, model_rows)
+    assert check_parity(served_booster.predict(model_rows), served) <= 1e-5
     explainer = TreeShapExplainer(trained_model.artefacts.model_text)
-    assert check_additivity(explainer.explain(rows), served) <= 1e-5
+    assert check_additivity(explainer.explain(model_rows), served) <= 1e-5
 
 
-def test_store_entry_scores_and_decides_like_the_in_memory_model(credit_model, trained_model, rows):
+def test_store_entry_scores_and_decides_like_the_in_memory_model(
+    credit_model, trained_model, rows, model_rows
+):
     """Loading from the store changes no probability and no decision."""
-    expected = _predict(trained_model.artefacts.onnx_model, rows)
+    expected = _predict(trained_model.artefacts.onnx_model, model_rows)
     actual = credit_model.predict_proba(rows)
     np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-12)
     threshold = trained_model.card["threshold"]["threshold"]
@@ -167,8 +180,12 @@ def test_store_entry_carries_metadata_labels_and_files(
         store.PARITY_FILE,
     ):
         assert (root / name).is_file() and (root / name).stat().st_size > 0, name
-    features = store.read_json(root / store.FEATURES_FILE)
-    assert tuple(f["name"] for f in features) == FEATURE_NAMES
+    names = [f["name"] for f in store.read_json(root / store.FEATURES_FILE)]
+    assert set(names) <= set(FEATURE_NAMES) and len(names) == card["features"]["count"] <= 200
+    assert "CODE_GENDER" not in names, "a protected characteristic is never a model input"
+    unused = np.setdiff1d(np.arange(len(FEATURE_NAMES)), [FEATURE_NAMES.index(n) for n in names])
+    rows = np.full((1, len(FEATURE_NAMES)), np.nan)
+    assert not np.any(CreditModel(root, model_tag, metadata).explain(rows).contributions[0, unused])
     assert store.read_json(root / store.CARD_FILE)["threshold"] == card["threshold"]
     assert any(models_dir.rglob(store.CARD_FILE)), "save_model copies the card to models_dir"
 

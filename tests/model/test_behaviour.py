@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner, Result
 
-from scoring.features import build_batch, build_online
+from scoring.features import FEATURE_NAMES, build_batch, build_online
 from scoring.model.contract import INPUT_NAME, PROBABILITIES
 from scoring.model.scorer import GRANTED, REFUSED, CreditModel
 from scoring.schema import HISTORY_NAMES
@@ -71,9 +71,9 @@ def base(credit_model, applicants) -> np.ndarray:
     return _online(credit_model, applicants)
 
 
-def _score(tag: str, input_file: Path, output: Path) -> Result:
+def _score(tag: str, input_file: Path, output: Path, *extra: str) -> Result:
     args = ["score", "--input", str(input_file), "--output", str(output), "--model", tag]
-    return CliRunner().invoke(app, args)
+    return CliRunner().invoke(app, [*args, *extra])
 
 
 # -- the score command -----------------------------------------------------------------
@@ -97,6 +97,29 @@ def test_score_command_equals_scoring_in_memory(
     online = _online(credit_model, first)
     np.testing.assert_allclose(scored["probability"][:50], online, rtol=0, atol=1e-12)
     np.testing.assert_array_equal(scored["decision"][:50], credit_model.decide(online))
+
+
+def test_score_command_adds_the_reasons_of_each_row(
+    model_tag, credit_model, model_dataset, tmp_path
+):
+    """--reasons: the principal reasons the API would give, as columns for notices."""
+    write_dataset(model_dataset, tmp_path / "data")
+    source = tmp_path / "data" / "application_test.csv"
+    result = _score(model_tag, source, tmp_path / "out.csv", "--reasons", "--language", "fr")
+    assert result.exit_code == 0, result.output
+    scored = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
+    assert list(scored.columns[3:5]) == ["reason_1_code", "reason_1_text"]
+    refused = scored[scored["decision"] == "refused"]
+    assert (
+        len(refused)
+        and (
+            refused["reason_1_code"].str.endswith(".raises")
+            | refused["reason_1_code"].isin(
+                ["no_bureau_record", "first_application", "no_loan_with_us", "no_card_with_us"]
+            )
+        ).all()
+    )
+    assert scored["reason_1_text"].str.contains("Cela (augmente|réduit) le risque").all()
 
 
 def test_score_command_on_an_application_file_alone(
@@ -153,7 +176,9 @@ def test_an_applicant_without_history_is_scored(
     session = ort.InferenceSession(
         application_only.artefacts.onnx_model, providers=["CPUExecutionProvider"]
     )
-    p_only = session.run([PROBABILITIES], {INPUT_NAME: features[None, :]})[0][0, 1]
+    names = [f["name"] for f in application_only.artefacts.features]
+    inputs = features[None, [FEATURE_NAMES.index(name) for name in names]]
+    p_only = session.run([PROBABILITIES], {INPUT_NAME: inputs})[0][0, 1]
     assert 0 < p_only < 1
     p_full = credit_model.predict_proba(features)
     assert p_full.shape == (1,) and 0 < p_full[0] < 1

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from dashboard.peer_groups import client_row
 from scoring.descriptors import DESCRIPTORS
-from scoring.features import FEATURE_NAMES, build_online
 from scoring.schema import APPLICATION_TRAIN
 from scoring.schema.common import SENTINEL_DAYS
 from scoring.serving.portfolio import Portfolio
@@ -83,16 +82,13 @@ def test_a_client_described_from_the_api_answer_matches_the_snapshot(
     portfolio = Portfolio(url)
     for client_id in snapshot["SK_ID_CURR"].iloc[[0, 17, -1]]:
         record = portfolio.client(int(client_id))
-        values = build_online(record.application, record.history)
         explanation = {
             "probability": -1.0,  # differs from the snapshot: the row must be computed
             "decision": "refused",
-            "contributions": [
-                {"feature": name, "value": None if np.isnan(v) else float(v)}
-                for name, v in zip(FEATURE_NAMES, values, strict=True)
-            ],
         }
-        computed = client_row(snapshot, int(client_id), record.application, explanation)
+        computed = client_row(
+            snapshot, int(client_id), record.application, explanation, record.history
+        )
         stored = snapshot.loc[snapshot["SK_ID_CURR"] == client_id].iloc[0]
         for column in snapshot.columns.drop(["TARGET", "probability", "decision"]):
             expected, actual = stored[column], computed[column]

@@ -50,17 +50,42 @@ def explain_adds_up_to_the_log_odds_and_gives_reasons(api: Api, language: str) -
     body = {"application": APPLICATION, "history": HISTORY, "language": language}
     response = _post(api, "/explain", body)
     assert response.status_code == 200, response.text
+    assert len(response.content) <= 10_000, "the default answer stays small"
     result = response.json()
-    total = result["base_value"] + sum(c["contribution"] for c in result["contributions"])
     p = result["probability"]
+    groups = result["groups"]
+    total = result["base_value"] + sum(g["contribution"] for g in groups)
     assert abs(total - math.log(p / (1 - p))) <= 1e-5
-    reasons = result["reasons"]
-    assert 1 <= len(reasons["towards_refusal"]) <= 4 and len(reasons["towards_acceptance"]) <= 4
-    assert all(r["contribution"] > 0 for r in reasons["towards_refusal"])
-    assert all(r["contribution"] < 0 for r in reasons["towards_acceptance"])
-    ext3 = next(c for c in result["contributions"] if c["feature"] == "EXT_SOURCE_3")
+    points = 100 * result["base_probability"] + sum(g["points"] for g in groups)
+    assert abs(points - 100 * p) <= 1e-6
+    assert result["contributions"] is None
+    reasons, refused = result["reasons"], result["decision"] == "refused"
+    assert 1 <= len(reasons) <= 4
+    assert {r["direction"] for r in reasons} == {"raises" if refused else "lowers"}
+    labels = {g["code"]: g["label"] for g in groups}
+    assert labels.get("external_scores") == (
+        "Scores de crédit externes" if language == "fr" else "External credit scores"
+    )
+    detailed = _post(api, "/explain", {**body, "detail": "features"}).json()
+    ext3 = next(c for c in detailed["contributions"] if c["feature"] == "EXT_SOURCE_3")
     assert ext3["value"] == pytest.approx(0.3)
-    assert ext3["label"] == ("Score externe 3" if language == "fr" else "External score 3")
+    total = detailed["base_value"] + sum(c["contribution"] for c in detailed["contributions"])
+    assert abs(total - math.log(p / (1 - p))) <= 1e-5
+
+
+def batch_reasons_equal_single_explanations(api: Api) -> None:
+    applications = [
+        {"application": {**APPLICATION, "SK_ID_CURR": 900200 + i, "AMT_CREDIT": 2e5 + 3e5 * i}}
+        for i in range(4)
+    ]
+    batch = _post(api, "/predict_batch", {"applications": applications, "reasons": True,
+                                          "language": "fr"})  # fmt: skip
+    assert batch.status_code == 200, batch.text
+    for item, result in zip(applications, batch.json()["results"], strict=True):
+        single = _post(api, "/explain", {**item, "language": "fr"}).json()
+        assert result["reasons"] == single["reasons"]
+    plain = _post(api, "/predict_batch", {"applications": applications}).json()
+    assert all(r["reasons"] is None for r in plain["results"])
 
 
 def batch_results_equal_single_calls(api: Api) -> None:
@@ -86,9 +111,12 @@ def model_card_and_client_lookup(api: Api) -> None:
     assert model.status_code == 200
     info = model.json()
     assert info["threshold"] == pytest.approx(info["metadata"]["threshold"])
-    assert len(info["features"]) > 500 and {"label_en", "label_fr", "unit"} <= set(
+    assert 50 <= len(info["features"]) <= 200 and {"label_en", "label_fr", "unit"} <= set(
         info["features"][0]
     )
+    codes = {entry["code"] for entry in info["reason_codes"]}
+    assert {"external_scores.raises", "first_application", "no_bureau_record"} <= codes
+    assert {g["code"] for g in info["groups"]} >= {"external_scores", "instalments"}
     client = _post(api, "/clients", {"client_id": api.known_client})
     assert client.status_code == 200
     assert client.json()["application"]["SK_ID_CURR"] == api.known_client
@@ -188,6 +216,7 @@ CHECKS = [
         for lang in ("en", "fr")
     ),
     _case(batch_results_equal_single_calls, "batch equals single calls"),
+    _case(batch_reasons_equal_single_explanations, "batch reasons equal /explain's"),
     _case(model_card_and_client_lookup, "model card and client lookup"),
     *(
         _case(bad_input_gets_a_4xx_naming_the_field, f"bad input: {case}", body=body, field=field)

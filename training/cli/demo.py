@@ -31,7 +31,7 @@ def prepare(
     ] = False,
 ) -> None:
     """Generate, train, load the portfolio and write the snapshot, reusing what is current."""
-    from training.model.pipeline import fingerprint
+    from training.model.run_record import fingerprint
     from training.portfolio import sqlite_path
     from training.prepare import (
         current_model,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,13 @@ from training.cli.common import DataDir, console, fail, load
 from training.validation import SchemaError
 
 app = typer.Typer()
+
+
+class Language(StrEnum):
+    """Languages of the reasons."""
+
+    en = "en"
+    fr = "fr"
 
 
 @app.command()
@@ -109,15 +117,27 @@ def score(
             "--input", help="Applications CSV/Parquet (Kaggle layout); history tables beside it."
         ),
     ],
-    output: Annotated[Path, typer.Option(help="CSV of SK_ID_CURR, probability, decision.")],
+    output: Annotated[
+        Path,
+        typer.Option(help="CSV of SK_ID_CURR, probability, decision (and reasons)."),
+    ],
     model: Annotated[
         str | None, typer.Option(help="Model tag (default: latest credit_scoring).")
     ] = None,
+    reasons: Annotated[
+        bool, typer.Option("--reasons", help="Add each row's principal reasons (notices).")
+    ] = False,
+    language: Annotated[Language, typer.Option(help="Language of the reasons.")] = Language.en,
+    currency: Annotated[str, typer.Option(help="Shown after amounts in the reasons.")] = "€",
 ) -> None:
     """Score a file of applications with the stored ONNX model (same path as the API)."""
+    import pandas as pd
+
+    from scoring.features import build_batch
     from scoring.model.scorer import CreditModel, ModelLoadError
     from scoring.schema import APPLICATION_TEST, HISTORY_NAMES
     from training.data import load_dataset, load_table
+    from training.notices import reason_columns
 
     try:
         scorer = CreditModel.from_store(model)
@@ -125,7 +145,13 @@ def score(
         frames["application_test"] = load_table(input_file, APPLICATION_TEST)
     except (ModelLoadError, SchemaError, FileNotFoundError) as error:
         fail(str(error))
-    scores = scorer.score_tables(frames, "application_test")
+    matrix = build_batch(frames, "application_test")
+    scores = scorer.score_matrix(matrix)
+    if reasons:
+        notices = reason_columns(
+            scorer, matrix, scores["decision"].to_numpy(), language.value, currency
+        )
+        scores = pd.concat([scores, notices], axis=1)
     output.parent.mkdir(parents=True, exist_ok=True)
     scores.to_csv(output, index=False)
     refused = (scores["decision"] == "refused").mean()

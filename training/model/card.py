@@ -132,9 +132,24 @@ def _features(card: dict[str, Any]) -> str:
     features = card.get("features")
     if not features:
         return ""
-    block = ["## Features", f"{_num(features.get('count'))} features, by source table:"]
+    count, catalogue = features.get("count"), features.get("catalogue")
+    intro = f"{_num(count)} features" + (f" of the {_num(catalogue)} built" if catalogue else "")
+    block = ["## Features", f"{intro}, by source table:"]
     by_source = features.get("by_source", {})
     block.append(_table(["source", "features"], [[s, _num(n)] for s, n in by_source.items()]))
+    left_out = features.get("left_out") or {}
+    if left_out:
+        block.append("Left out of the model, and why (policy first, then signal):")
+        block.append(_table(["reason", "features"], [[r, _num(n)] for r, n in left_out.items()]))
+    monotone = features.get("monotone") or {}
+    if monotone:
+        rises = sorted(name for name, d in monotone.items() if d > 0)
+        falls = sorted(name for name, d in monotone.items() if d < 0)
+        block.append(
+            f"Constrained to the direction a credit expert expects ({len(monotone)} features): "
+            f"the risk can only rise with {', '.join(f'`{n}`' for n in rises)}; it can only "
+            f"fall with {', '.join(f'`{n}`' for n in falls)}."
+        )
     return "\n\n".join(block)
 
 
@@ -265,6 +280,13 @@ def _explainability(card: dict[str, Any]) -> str:
         ]
         block.append(_table(["rank", "feature", "name", "mean abs SHAP"], rows))
     block.append(f"![Mean absolute SHAP value per feature]({IMPORTANCE_PNG})")
+    groups = card.get("group_importance") or {}
+    if groups:
+        block.append(
+            "Advisors see the score split into explanation groups; each group's share of the "
+            "model's weight over all applicants:"
+        )
+        block.append(_table(["group", "share"], [[g, _pct(v)] for g, v in groups.items()]))
     return "\n\n".join(part for part in block if part)
 
 

@@ -35,3 +35,12 @@ def test_extreme_log_odds_stay_probabilities() -> None:
     assert probability(800.0) == 1.0 and probability(-800.0) == 0.0
     start, steps = waterfall(-40.0, np.array([80.0]))
     assert 0.0 <= start < 1e-15 and steps[0].after == pytest.approx(1.0)
+
+
+def test_the_last_step_ends_on_the_served_probability() -> None:
+    """TreeSHAP and the ONNX graph differ by ~1e-7 in log-odds; the steps end on the latter."""
+    contributions = np.array([0.8, -0.3, 0.1])
+    served = float(probability(-2.0 + contributions.sum() + 2e-7))
+    start, steps = waterfall(-2.0, contributions, served)
+    assert steps[-1].after == served
+    assert abs(start + sum(step.points for step in steps) - served) <= 1e-15

@@ -5,6 +5,7 @@ said as such, in English and French."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,3 +108,10 @@ def test_the_published_list_covers_every_group_both_ways_and_each_special_case()
     for entry in codes:
         for text in entry["text"].values():
             assert text and not FORBIDDEN.search(text), text
+
+
+def test_the_documented_list_names_every_code_and_group() -> None:
+    page = (Path(__file__).resolve().parents[3] / "docs" / "explanations.md").read_text()
+    missing = [e["code"] for e in reason_codes() if f"`{e['code']}`" not in page]
+    missing += [g.code for g in GROUPS if f"`{g.code}`" not in page]
+    assert not missing, f"docs/explanations.md does not name {missing}"

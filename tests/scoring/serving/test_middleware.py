@@ -1,5 +1,7 @@
-"""The body guards in front of BentoML: 415 for a body not declared as JSON, 413 for one
-over the size limit, refused before it is read in full; everything else passed on intact."""
+"""The middleware around BentoML: 415 for a body not declared as JSON, 413 for one over the
+size limit, refused before it is read in full; everything else passed on intact. And the error
+bodies BentoML and Starlette word themselves, rewritten as they leave (the wording itself:
+``test_errors.py``; through the real service: ``tests/service/test_errors.py``)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from scoring.serving.middleware import (
-    BodySizeLimit,
-    JsonBodiesOnly,
-)
+from scoring.serving.middleware import BodySizeLimit, JsonBodiesOnly, PlainErrors
+from scoring.serving.schemas import ScoringRequest
 
 LIMIT = 100
 
@@ -126,3 +126,73 @@ def test_only_posts_are_checked() -> None:
     for middleware, options in ((JsonBodiesOnly, {}), (BodySizeLimit, {"limit": LIMIT})):
         outcome = run(middleware, [b"x" * 10], headers, method="GET", **options)
         assert outcome.status == 200
+
+
+def answered(
+    status: int, chunks: list[bytes], headers: list[tuple[bytes, bytes]], method: str = "POST"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What leaves PlainErrors when the app behind it answers ``status`` with ``chunks``."""
+    given = [{"type": "http.response.start", "status": status, "headers": headers}]
+    given += [
+        {"type": "http.response.body", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        for message in given:
+            await send(message)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": "/predict", "headers": []}
+    plain = PlainErrors(app, models={"/predict": ScoringRequest})
+    asyncio.run(plain(scope, None, send))
+    return given, sent
+
+
+JSON_TYPE = [(b"content-type", b"application/json")]
+
+
+def test_a_success_passes_through_untouched() -> None:
+    given, sent = answered(200, [b'{"probability":', b" 0.1}"], JSON_TYPE)
+    assert all(a is b for a, b in zip(given, sent, strict=True))
+
+
+def test_a_validation_error_in_chunks_leaves_as_one_rewritten_body() -> None:
+    detail = [{"type": "extra_forbidden", "loc": ["lang"], "msg": "Extra inputs are not permitted"}]
+    url = {"url": "https://errors.pydantic.dev/2.14/v/extra_forbidden"}
+    text = json.dumps({"error": "1 validation error for ScoringRequestIODescriptor",
+                       "detail": [{**detail[0], **url}]}).encode()  # fmt: skip
+    headers = [*JSON_TYPE, (b"content-length", str(len(text)).encode()), (b"server", b"BentoML")]
+    _, sent = answered(400, [text[:10], text[10:]], headers)
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    body = sent[1]["body"]
+    assert json.loads(body) == {
+        "error": "1 problem in the request: lang: unknown field: did you mean language?",
+        "detail": [{**detail[0], "msg": "unknown field: did you mean language?"}],  # no url
+    }
+    assert dict(sent[0]["headers"]) == {
+        b"content-type": b"application/json",
+        b"content-length": str(len(body)).encode(),
+        b"server": b"BentoML",
+    }
+
+
+def test_the_services_own_404_passes_as_it_came() -> None:
+    text = b'{"error": "client_id 5 is not a known client"}'
+    given, sent = answered(404, [text], JSON_TYPE)
+    assert sent[0] == given[0] and sent[1]["body"] == text
+
+
+def test_starlettes_plain_405_and_404_become_json() -> None:
+    allow = [(b"content-type", b"text/plain"), (b"allow", b"POST")]
+    _, sent = answered(405, [b"Method Not Allowed"], allow, method="GET")
+    assert json.loads(sent[1]["body"]) == {
+        "error": "/predict does not take GET: send a POST with a JSON body; the API page at / "
+        "has an example of each route"
+    }
+    assert (b"allow", b"POST") in sent[0]["headers"]
+    _, sent = answered(404, [b"Not Found"], [(b"content-type", b"text/plain")])
+    assert json.loads(sent[1]["body"])["error"].startswith("no such route: ")

@@ -3,6 +3,7 @@ and error texts that never quote the value sent (BentoML logs them)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import bentoml
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 from scoring.serving import openapi, responses, schemas
 from scoring.serving.auth import PUBLIC_PATHS
 
+VERSION = "credit_scoring:ab12cd34ef56gh78"
 SECRET_INCOME = "987654.321x"
 SECRET_ID = 987_654_321
 ERRORS = {"/predict": (400, 404, 413, 415, 503), "/clients": (400, 404, 413, 415, 503)}
@@ -32,7 +34,7 @@ class Probe:
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    return openapi.openapi_document(Probe.openapi_spec.asdict(), ERRORS, PUBLIC_PATHS)
+    return openapi.openapi_document(Probe.openapi_spec.asdict(), ERRORS, PUBLIC_PATHS, VERSION)
 
 
 def _model(document: dict[str, Any], content: dict[str, Any]) -> dict[str, Any]:
@@ -65,6 +67,39 @@ def test_each_error_status_is_documented_with_its_real_body(
     error = document["components"]["schemas"]["ErrorResponse"]
     assert error["required"] == ["error"]
     assert {"type": "null"} in error["properties"]["detail"]["anyOf"]
+
+
+def test_the_document_names_the_product_and_the_model_and_nothing_of_bentoml(
+    document: dict[str, Any],
+) -> None:
+    """BentoML's own ``info`` shows version "None", loads badges from other hosts and links to
+    its Slack and Twitter; Swagger UI renders it on the API page."""
+    assert document["info"] == {
+        "title": "Prêt à dépenser — credit scoring API",
+        "version": VERSION,
+        "description": openapi.DESCRIPTION,
+    }
+    assert "Authorization: Bearer <token>" in openapi.DESCRIPTION
+    text = json.dumps({key: value for key, value in document.items() if key != "components"})
+    for word in ("http://", "https://", "BentoML Slack", "Twitter", "shields.io"):
+        assert word not in text
+    tags = {tag["name"]: tag["description"] for tag in document["tags"]}
+    assert tags == openapi.TAGS
+
+
+@pytest.mark.parametrize("path", sorted(ERRORS))
+def test_each_error_status_shows_an_example_of_its_own(document: dict[str, Any], path: str) -> None:
+    responses_ = document["paths"][path]["post"]["responses"]
+    examples = {
+        code: response["content"]["application/json"]["example"]
+        for code, response in responses_.items()
+        if code != "200"
+    }
+    for example in examples.values():
+        responses.ErrorResponse.model_validate(example)
+    assert len({json.dumps(example) for example in examples.values()}) == len(examples)
+    assert examples["400"]["error"].startswith("1 problem in the request: application.DAYS_BIRTH")
+    assert "IODescriptor" not in json.dumps(examples)
 
 
 def test_the_health_probes_need_no_token(document: dict[str, Any]) -> None:

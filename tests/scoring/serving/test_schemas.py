@@ -274,7 +274,8 @@ def test_examples_validate_and_show_in_the_json_schema() -> None:
     response_models = [
         responses.Prediction,
         responses.Reason,
-        responses.Reasons,
+        responses.Fact,
+        responses.GroupContribution,
         responses.Contribution,
         responses.Explanation,
         responses.BatchPrediction,
@@ -290,11 +291,11 @@ def test_examples_validate_and_show_in_the_json_schema() -> None:
     }
 
 
-def test_reasons_are_at_most_four_per_side() -> None:
-    reason = responses.Reason.model_validate(responses.Reason.model_json_schema()["example"])
+def test_an_explanation_states_at_most_four_reasons() -> None:
+    example = responses.Explanation.model_json_schema()["example"]
     with pytest.raises(ValidationError) as caught:
-        responses.Reasons(towards_refusal=[reason] * 5, towards_acceptance=[])
-    assert error_fields(caught.value) == [("towards_refusal",)]
+        responses.Explanation.model_validate({**example, "reasons": example["reasons"] * 5})
+    assert error_fields(caught.value) == [("reasons",)]
 
 
 def test_a_full_application_validates_from_its_json_text() -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from dashboard.formatting import feature_value
 from scoring.descriptors import DESCRIPTORS
+from scoring.explain.reasons import principal_reasons
 from scoring.features import FEATURES
 from scoring.schema import APPLICATION_TRAIN
-from scoring.serving.reasons import explain_reasons
 from scoring.wording.formats import (
     NARROW_SPACE,
     age_years,
@@ -47,7 +47,7 @@ def test_shares_and_amounts_follow_french_typography() -> None:
     assert percent(0.0423, "en") == "4.2%" and percent(0.0423, "fr") == f"4,2{N}%"
     assert percent(1.0, "fr", 0) == f"100{N}%"
     assert amount(135000.4, "en") == "135,000" and amount(135000.4, "fr") == f"135{N}000"
-    assert amount(135000, "en", "EUR") == "135,000 EUR"
+    assert amount(135000, "en", "EUR") == "135,000\u00a0EUR"
     assert amount(135000, "fr", "€") == f"135{N}000{N}€"
     assert amount(None, "fr") == "inconnu" and amount(float("nan"), "en") == "unknown"
 
@@ -88,7 +88,7 @@ def test_the_api_reasons_and_the_dashboard_write_a_value_alike() -> None:
     contributions = np.zeros(len(FEATURES))
     contributions[position] = 1.0
     for language in ("en", "fr"):
-        reason = explain_reasons(contributions, values, {}, language).towards_refusal[0]
+        [reason] = principal_reasons(contributions, values, {}, True, language)
         assert reason.value == feature_value("AMT_CREDIT", 1234567.0, "currency", language)
 
 
