@@ -84,7 +84,9 @@ def _group(
     moved = []
     for fact in _GROUP_FACTS.get(group.code, []):
         share = float(contributions[list(positions(fact))].sum())
-        if share != 0.0:
+        # An unknown value (a pensioner's job start) still counts in the group's total, but
+        # is never listed: "time in the current job: unknown" would contradict "retired".
+        if share != 0.0 and value_text(fact, values, language, currency) is not None:
             moved.append((abs(share), share, fact))
     moved.sort(key=lambda item: -item[0])
     english = language == "en"

@@ -59,6 +59,7 @@ def explain_adds_up_to_the_log_odds_and_gives_reasons(api: Api, language: str) -
     points = 100 * result["base_probability"] + sum(g["points"] for g in groups)
     assert abs(points - 100 * p) <= 1e-6
     assert result["contributions"] is None
+    assert all(fact["value"] is not None for g in groups for fact in g["facts"]), "no unknowns"
     reasons, refused = result["reasons"], result["decision"] == "refused"
     assert 1 <= len(reasons) <= 4
     assert {r["direction"] for r in reasons} == {"raises" if refused else "lowers"}
