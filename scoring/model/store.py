@@ -25,8 +25,10 @@ FEATURES_FILE = "features.json"
 REFERENCE_FILE = "reference.json"
 CARD_FILE = "model_card.json"
 PARITY_FILE = "parity_sample.npz"
-# What the service loads; every other file of an entry belongs to its model card.
+# What the service loads; with BentoML's own record of the entry, every other file of an
+# entry belongs to its model card.
 MODEL_FILES = frozenset({ONNX_FILE, TEXT_FILE, FEATURES_FILE, REFERENCE_FILE, PARITY_FILE})
+BENTOML_FILE = "model.yaml"
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def card_files(root: Path) -> dict[str, bytes]:
     return {
         path.name: path.read_bytes()
         for path in sorted(root.iterdir())
-        if path.is_file() and path.name not in MODEL_FILES
+        if path.is_file() and path.name not in MODEL_FILES and path.name != BENTOML_FILE
     }
 
 

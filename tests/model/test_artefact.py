@@ -195,3 +195,10 @@ def test_tests_use_a_throwaway_model_store(model_tag, bentoml_home):
     entries = bentoml.models.list()
     assert model_tag in [str(entry.tag) for entry in entries]
     assert all(Path(entry.path).resolve().is_relative_to(bentoml_home) for entry in entries)
+
+
+def test_the_card_of_an_entry_is_its_card_only(credit_model):
+    """`make card` copies these files into the repository: no model, no BentoML record."""
+    files = store.card_files(credit_model.root)
+    assert {"model_card.md", "model_card.json"} <= set(files)
+    assert not set(files) & (store.MODEL_FILES | {store.BENTOML_FILE})

@@ -32,9 +32,10 @@ INTENDED_USE = """\
 - **Regulation.** Creditworthiness assessment of natural persons is *high-risk* under the
   EU AI Act (Annex III, 5(b)): human oversight, transparency towards applicants,
   record-keeping, and monitoring of accuracy and bias. This card is part of that record.
-- **Adverse-action reasons.** Every score comes with its SHAP contributions; the features
-  that raised the risk most, in plain English or French, are the reasons given to a refused
-  client.
+- **Adverse-action reasons.** Every score is explained by its TreeSHAP contributions,
+  summed into explanation groups and shown in points of risk; a refused client is given up
+  to four principal reasons, with stable reason codes, in plain English or French
+  (docs/explanations.md).
 - **Out of scope.** Pricing, fraud, collections, and applicants unlike the training data
   (other products, countries or periods)."""
 SPLITS = (("oof", "out-of-fold"), ("holdout", "holdout"))
