@@ -10,6 +10,11 @@ trees show how each cost grows with the model: trees, total leaves, maximum dept
 trees × leaves × depth (TreeSHAP's work is about T·L·D²; the columns give both). The
 contributions are first checked to agree to 1e-6, so the same numbers are compared.
 
+Ours is fed whole-catalogue rows, as served (it selects the model's columns and answers a
+contribution per catalogue feature, 0 for those the model does not use); shap and the
+extra models' explainers take the model's columns alone
+(:func:`benchmarks.baseline.model.model_columns`), selected once outside the timed calls.
+
 Note: for LightGBM models ``shap.TreeExplainer.shap_values`` calls LightGBM's own
 ``pred_contrib``, as ours does; what differs is building the explainer (a JSON dump of
 every tree parsed into arrays) and shap's checks and threads around the call.
@@ -35,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import Workspace, workspace, write_result  # noqa: E402
 from benchmarks.model_call import (  # noqa: E402
+    Inputs,
     batches,
     feature_rows,
     measurement,
@@ -99,40 +105,59 @@ Candidate = tuple[str, Callable[[Any], object], Sequence[Any]]
 
 
 def candidates(
-    explain: Callable[[np.ndarray], object], method: str, booster: Any, inputs: list[np.ndarray]
+    explain: Callable[[np.ndarray], object],
+    method: str,
+    booster: Any,
+    ours: list[np.ndarray],
+    selected: list[np.ndarray],
 ) -> Iterator[Candidate]:
-    """Ours, shap reused, and shap built per call, on the same trees and rows."""
+    """Ours (on ``ours`` rows), shap reused, and shap built per call (on the same rows'
+    model columns, ``selected``), on the same trees."""
     import shap
 
     reused = shap.TreeExplainer(booster)
-    yield method, explain, inputs
-    yield SHAP_REUSED, reused.shap_values, inputs
-    yield SHAP_PER_CALL, lambda x: shap.TreeExplainer(booster).shap_values(x), inputs
+    yield method, explain, ours
+    yield SHAP_REUSED, reused.shap_values, selected
+    yield SHAP_PER_CALL, lambda x: shap.TreeExplainer(booster).shap_values(x), selected
 
 
-def baseline_candidate(classifier: Any, inputs: list[np.ndarray]) -> Candidate:
-    """What the baseline app runs per /explain: a new explainer on the sklearn model."""
+def baseline_candidate(classifier: Any, selected: list[np.ndarray]) -> Candidate:
+    """What the baseline app runs per /explain: a new explainer on the sklearn model, on a
+    DataFrame of the model's columns."""
     import pandas as pd
     import shap
 
-    from scoring.features import FEATURE_NAMES
-
-    frames = [pd.DataFrame(x, columns=list(FEATURE_NAMES)) for x in inputs]
+    frames = [pd.DataFrame(x, columns=list(classifier.feature_name_)) for x in selected]
     return SHAP_BASELINE, lambda f: shap.TreeExplainer(classifier).shap_values(f), frames
 
 
 def agreement(
-    ours: Callable[[np.ndarray], Any], booster: Any, values: np.ndarray, tolerance: float
+    ours: Callable[[np.ndarray], Any],
+    booster: Any,
+    values: np.ndarray,
+    columns: np.ndarray | None,
+    tolerance: float,
 ) -> dict[str, float]:
-    """Largest differences of contributions and base value; raises if not comparable."""
+    """Largest differences of contributions and base value; raises if not comparable.
+
+    With ``columns``, ``ours`` takes whole-catalogue rows and answers catalogue-wide
+    contributions: those of the model's columns are compared with shap's (on those columns
+    alone), and every other one must be 0.
+    """
     import shap
 
     mine = ours(values)
+    contributions = mine.contributions
+    if columns is not None:
+        unused = np.delete(contributions, columns, axis=1)
+        values, contributions = values[:, columns], contributions[:, columns]
     theirs = shap.TreeExplainer(booster)
     result = {
-        "contributions": float(np.abs(mine.contributions - shap_values(theirs, values)).max()),
+        "contributions": float(np.abs(contributions - shap_values(theirs, values)).max()),
         "base_value": abs(mine.base_value - float(np.ravel(theirs.expected_value)[-1])),
     }
+    if columns is not None:
+        result["unused_features"] = float(np.abs(unused).max(initial=0.0))
     if max(result.values()) > tolerance:
         raise RuntimeError(f"our explainer and shap disagree by up to {result}; not comparable")
     return result
@@ -147,7 +172,7 @@ def run(quick: bool) -> dict[str, Any]:
 
     import lightgbm as lgb
 
-    from benchmarks.baseline.model import prepare, store_path
+    from benchmarks.baseline.model import model_columns, prepare, store_path
     from scoring.model.explainer import TreeShapExplainer
     from scoring.model.scorer import CreditModel
 
@@ -155,8 +180,11 @@ def run(quick: bool) -> dict[str, Any]:
     model = CreditModel.from_store(ws.model_tag)
     booster = lgb.Booster(model_file=str(store_path(ws) / "model.txt"))
     classifier = pickle.loads(prepare(ws).read_bytes())
+    columns = model_columns(ws)
     values = feature_rows(ws, max(SIZES) * 8)
-    checks = {"served": agreement(model.explain, booster, values[:1000], AGREEMENT_TOLERANCE)}
+    checks = {
+        "served": agreement(model.explain, booster, values[:1000], columns, AGREEMENT_TOLERANCE)
+    }
     records = []
 
     def time_all(size: dict[str, int], rows: int, measured: Iterator[Candidate]) -> None:
@@ -167,20 +195,21 @@ def run(quick: bool) -> dict[str, Any]:
 
     size = model_size(booster)
     for rows in SIZES:
-        inputs = batches(values, rows)
-        time_all(size, rows, candidates(model.explain, OURS, booster, inputs))
+        inputs = Inputs(batches(values, rows), columns)
+        time_all(size, rows, candidates(model.explain, OURS, booster, inputs.rows, inputs.selected))
         if rows == 1:
-            time_all(size, rows, iter([baseline_candidate(classifier, inputs)]))
+            time_all(size, rows, iter([baseline_candidate(classifier, inputs.selected)]))
+    selected = values[:, columns]
     for rounds in EXTRA_TREES[quick]:
         extra = extra_booster(ws, rounds)
         ours = TreeShapExplainer(extra.model_to_string())
         checks[f"{rounds}_trees"] = agreement(
-            ours.explain, extra, values[:200], AGREEMENT_TOLERANCE
+            ours.explain, extra, selected[:200], None, AGREEMENT_TOLERANCE
         )
         extra_size = model_size(extra)
         for rows in SCALING_SIZES:
-            inputs = batches(values, rows)
-            time_all(extra_size, rows, candidates(ours.explain, OURS_EXTRA, extra, inputs))
+            blocks = batches(selected, rows)
+            time_all(extra_size, rows, candidates(ours.explain, OURS_EXTRA, extra, blocks, blocks))
     add_ratios(records)
     return {
         "model": {"tag": ws.model_tag, **size},

@@ -4,8 +4,8 @@ For 1 and 2 workers, three systems are served side by side:
 
 - ``ours``: `bentoml serve` (token, audit log to a throw-away database);
 - ``baseline``: :mod:`benchmarks.baseline.app` under gunicorn, the usual habits (pickled
-  ``LGBMClassifier`` trained like ours, plain-pandas features, a SHAP explainer per
-  request, no auth, no audit);
+  ``LGBMClassifier`` trained like ours on the model's selected features, plain-pandas
+  features, a SHAP explainer per request, no auth, no audit);
 - ``baseline_numpy``: the same app with ``BASELINE_FEATURES=numpy`` (our feature engine,
   every other habit kept), measured at concurrency 1 only: the decomposition of the gap
   into features and the rest.
@@ -22,6 +22,11 @@ concurrency 1 and with ``history`` for the sweep (1, 8, 32); /predict_batch send
 The baseline's slow cells (/explain, and any ``history`` body: tens to hundreds of
 milliseconds a request) stop once they have enough samples for a p99, within a time cap.
 
+Before any cell, the systems are checked to answer alike: on the first bodies of each kind,
+every baseline's /explain must give ours' probability (within 1e-6) and the very same
+principal reasons (codes and sentences). The bytes of those answers (the default /explain,
+and /predict) are recorded: the default /explain answer must stay small.
+
 Usage: ``.venv/bin/python benchmarks/http_load.py [--quick]`` (about 12 minutes; quick: a CI
 run under 3 minutes, 2 workers only, concurrency 1 and 8, 2-second cells).
 
@@ -36,9 +41,14 @@ Writes ``benchmarks/results/http_load.json`` (quick: ``results/raw/http_load_qui
 - ``comparisons``: per cell of ours and per baseline system measured alike (``baseline``
   names it), ``p50_ratio`` (baseline p50 / ours p50) and ``rps_ratio`` (ours rps /
   baseline rps), null when undefined;
-- ``targets``: ``target`` (text), ``measured`` and ``passed``: /predict p50 < 3 ms and
-  /explain p50 < 8 ms at concurrency 1, and ≥ 10× lower p50 than ``baseline``, per worker
-  count, endpoint and body.
+- ``agreement``: per baseline system and body, the bodies compared, the largest |Δp|
+  against ours and how many answers gave other reasons (0, or the run stops);
+- ``response_bytes``: per system, endpoint and body, the ``median`` and ``max`` size in
+  bytes of the answers to those bodies (the body of the HTTP response, as sent);
+- ``targets``: ``target`` (text), ``measured``, ``passed`` and ``unit`` (``ms``, ``x`` or
+  ``bytes``): /predict p50 < 3 ms and /explain p50 ≤ 3 ms at concurrency 1, and ≥ 10×
+  lower p50 than ``baseline``, per worker count, endpoint and body; the default /explain
+  answer ≤ 10 KB (10,000 bytes, the largest one measured), per body.
 """
 
 from __future__ import annotations
@@ -79,8 +89,10 @@ SINGLE = ("predict", "explain")
 BATCH_SIZE = 100
 BODIES = {"application": 1000, "history": 200}  # distinct bodies sent, cycled through
 WARM_UP = {"predict": 10, "explain": 5, "predict_batch": 3}  # per body kind, before measuring
-TARGET_P50_MS = {"predict": 3.0, "explain": 8.0}  # ours, at concurrency 1
+TARGET_P50_MS = {"predict": ("<", 3.0), "explain": ("≤", 3.0)}  # ours, at concurrency 1
 TARGET_SPEEDUP = 10.0  # baseline p50 / ours p50, at concurrency 1
+TARGET_EXPLAIN_BYTES = 10_000  # the default /explain answer (groups, facts, reasons)
+AGREEMENT_TOLERANCE = 1e-6  # |Δp| between ours and a baseline, as in model_call
 
 
 @dataclass(frozen=True)
@@ -93,11 +105,14 @@ class Settings:
     slow_cap_s: int  # the baseline's slow cells: at most this long ...
     slow_samples: int  # ... and no longer than needed for this many answers
 
+    checked: int  # bodies of each kind whose answers are compared and weighed
+
 
 FULL = Settings(workers=(1, 2), concurrency=(1, 8, 32), seconds=8, slow_cap_s=15,
-                slow_samples=200)  # fmt: skip
+                slow_samples=200, checked=40)  # fmt: skip
 # CI: one set of servers (start-ups dominate) and short cells; locust needs 2-4 s to start.
-QUICK = Settings(workers=(2,), concurrency=(1, 8), seconds=2, slow_cap_s=4, slow_samples=40)
+QUICK = Settings(workers=(2,), concurrency=(1, 8), seconds=2, slow_cap_s=4, slow_samples=40,
+                 checked=8)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -193,7 +208,7 @@ def all_systems(space: Workspace, model_path: Path, workers: int) -> Iterator[di
 
 def warm_up(server: Server, bodies: dict[str, list[dict]]) -> None:
     """A few requests per endpoint and body, so that no cell pays for lazy initialisation."""
-    headers = {"Authorization": f"Bearer {server.token}"} if server.token else {}
+    headers = _headers(server)
     batch = {"applications": bodies["application"][:BATCH_SIZE]}
     requests = [(endpoint, body) for endpoint in SINGLE for body in bodies.items()]
     requests.append(("predict_batch", ("application", [batch])))
@@ -204,6 +219,67 @@ def warm_up(server: Server, bodies: dict[str, list[dict]]) -> None:
                 if response.status_code != 200:
                     raise RuntimeError(f"{server.system} /{endpoint} ({kind}): "
                                        f"{response.text[:500]}")  # fmt: skip
+
+
+def _headers(server: Server) -> dict[str, str]:
+    return {"Authorization": f"Bearer {server.token}"} if server.token else {}
+
+
+def answers(server: Server, endpoint: str, bodies: list[dict]) -> list[httpx.Response]:
+    """The answers of ``server`` to each body, one request after the other."""
+    with httpx.Client(base_url=server.url, headers=_headers(server), timeout=120) as client:
+        found = [client.post(f"/{endpoint}", json=body) for body in bodies]
+    for response in found:
+        if response.status_code != 200:
+            raise RuntimeError(f"{server.system} /{endpoint}: {response.text[:500]}")
+    return found
+
+
+def check_answers(
+    servers: dict[str, Server], bodies: dict[str, list[dict]], count: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Every baseline's /explain against ours on the first ``count`` bodies of each kind:
+    the same probability (within :data:`AGREEMENT_TOLERANCE`) and the same reasons, or
+    ``RuntimeError`` (the comparison would not be fair); and the size of every system's
+    answers, per endpoint and body."""
+    agreement: dict[str, Any] = {}
+    sizes: dict[str, Any] = {}
+    for kind, sent in bodies.items():
+        sent = sent[:count]
+        found = {
+            (system, endpoint): answers(server, endpoint, sent)
+            for system, server in servers.items()
+            for endpoint in SINGLE
+        }
+        for (system, endpoint), responses in found.items():
+            weights = np.array([len(r.content) for r in responses])
+            sizes.setdefault(system, {}).setdefault(endpoint, {})[kind] = {
+                "median": float(np.median(weights)),
+                "max": int(weights.max()),
+                "n": len(responses),
+            }
+        ours = [r.json() for r in found[("ours", "explain")]]
+        for system in BASELINES:
+            theirs = [r.json() for r in found[(system, "explain")]]
+            pairs = list(zip(ours, theirs, strict=True))
+            delta = max(abs(a["probability"] - b["probability"]) for a, b in pairs)
+            other = sum(_reasons(a) != _reasons(b) for a, b in pairs)
+            agreement.setdefault(system, {})[kind] = {
+                "bodies": len(sent),
+                "max_abs_diff_probability": delta,
+                "other_reasons": other,
+            }
+            if delta > AGREEMENT_TOLERANCE or other:
+                raise RuntimeError(
+                    f"{system} and ours answer /explain differently on {kind} bodies "
+                    f"(|Δp| up to {delta:.3g}, other reasons in {other} of {len(sent)}); "
+                    "the comparison would not be fair"
+                )
+    return agreement, sizes
+
+
+def _reasons(answer: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(reason["code"], reason["text"]) for reason in answer["reasons"]]
 
 
 def measure(
@@ -270,34 +346,42 @@ def compare(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def check_targets(
-    cells: list[dict[str, Any]], comparisons: list[dict[str, Any]]
+    cells: list[dict[str, Any]], comparisons: list[dict[str, Any]], sizes: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """The service targets at concurrency 1, per worker count, endpoint and body."""
+    """The service targets at concurrency 1, per worker count, endpoint and body, and the
+    size of the default /explain answer, per body."""
     targets = []
     for cell in cells:
-        limit = TARGET_P50_MS.get(cell["endpoint"])
-        if cell["system"] == "ours" and cell["concurrency"] == 1 and limit is not None:
-            targets.append(_target(f"/{cell['endpoint']} p50 < {limit:g} ms", cell,
-                                   cell["p50_ms"], lambda v, limit=limit: v < limit))  # fmt: skip
+        endpoint, p50 = cell["endpoint"], cell["p50_ms"]
+        if cell["system"] == "ours" and cell["concurrency"] == 1 and endpoint in TARGET_P50_MS:
+            sign, limit = TARGET_P50_MS[endpoint]
+            met = p50 is not None and (p50 < limit if sign == "<" else p50 <= limit)
+            text = f"/{endpoint} p50 {sign} {limit:g} ms"
+            targets.append(_target(text, _context(cell), p50, met, "ms"))
     for comparison in comparisons:
+        ratio = comparison["p50_ratio"]
         if (
             comparison["baseline"] == "baseline"
             and comparison["concurrency"] == 1
             and comparison["endpoint"] in TARGET_P50_MS
         ):
             text = f"/{comparison['endpoint']} p50 >= {TARGET_SPEEDUP:g}x faster than the baseline"
-            targets.append(_target(text, comparison, comparison["p50_ratio"],
-                                   lambda v: v >= TARGET_SPEEDUP))  # fmt: skip
+            met = ratio is not None and ratio >= TARGET_SPEEDUP
+            targets.append(_target(text, _context(comparison), ratio, met, "x"))
+    for body, weight in sizes["ours"]["explain"].items():
+        text = f"/explain default answer ≤ {TARGET_EXPLAIN_BYTES / 1000:g} KB"
+        context = f"{body} body, largest of {weight['n']}"
+        met = weight["max"] <= TARGET_EXPLAIN_BYTES
+        targets.append(_target(text, context, weight["max"], met, "bytes"))
     return targets
 
 
-def _target(text: str, where: dict[str, Any], measured: float | None, passes: Any) -> dict:
-    context = f"{where['body']} body, c=1, {where['workers']} worker(s)"
-    return {
-        "target": f"{text} ({context})",
-        "measured": measured,
-        "passed": measured is not None and bool(passes(measured)),
-    }
+def _context(where: dict[str, Any]) -> str:
+    return f"{where['body']} body, c=1, {where['workers']} worker(s)"
+
+
+def _target(text: str, context: str, measured: float | None, met: bool, unit: str) -> dict:
+    return {"target": f"{text} ({context})", "measured": measured, "passed": met, "unit": unit}
 
 
 def load_bodies(space: Workspace) -> dict[str, list[dict]]:
@@ -313,11 +397,16 @@ def run(settings: Settings, quick: bool) -> dict[str, Any]:
     space = workspace(quick)
     model_path = prepare(space)
     bodies = load_bodies(space)
-    cells = []
+    cells: list[dict[str, Any]] = []
+    agreement: dict[str, Any] = {}
+    sizes: dict[str, Any] = {}
     for workers in settings.workers:
         with all_systems(space, model_path, workers) as servers:
             for server in servers.values():
                 warm_up(server, bodies)
+            if not agreement:
+                agreement, sizes = check_answers(servers, bodies, settings.checked)
+                print(f"answers agree: {agreement}", flush=True)
             for cell in plan(settings):
                 for system in cell.systems:
                     sent = bodies[cell.body]
@@ -336,7 +425,9 @@ def run(settings: Settings, quick: bool) -> dict[str, Any]:
         },
         "cells": cells,
         "comparisons": comparisons,
-        "targets": check_targets(cells, comparisons),
+        "agreement": agreement,
+        "response_bytes": sizes,
+        "targets": check_targets(cells, comparisons, sizes),
     }
 
 
@@ -384,7 +475,12 @@ def print_report(document: dict[str, Any]) -> None:
     console.print(table)
     for target in document["targets"]:
         outcome = "[green]pass[/green]" if target["passed"] else "[red]FAIL[/red]"
-        console.print(f"{outcome}  {target['target']}: {_ms(target['measured'])}")
+        shown = (
+            f"{target['measured']:,} bytes"
+            if target.get("unit") == "bytes"
+            else _ms(target["measured"])
+        )
+        console.print(f"{outcome}  {target['target']}: {shown}")
 
 
 def main() -> None:

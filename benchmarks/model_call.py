@@ -7,7 +7,10 @@ same trees as a native LightGBM ``Booster`` on numpy, and the "usual way" — th
 scikit-learn ``LGBMClassifier.predict_proba`` on a pandas DataFrame (the pickle of
 :mod:`benchmarks.baseline.model`, same trees) — on 1, 100 and 10,000 rows. Rows are real
 applications of the workspace data turned into features (repeated when the data holds
-fewer than 10,000). All methods are first checked to give the same probabilities.
+fewer than 10,000): whole-catalogue rows for the served path, which selects the model's
+columns itself, and those columns alone for the others (the graph, the booster and the
+classifier take only the features training selected). All methods are first checked to
+give the same probabilities.
 
 Each measurement is ``repeats`` × N calls (N fills the time budget), each call timed
 alone with the garbage collector off. The JSON's ``measurements`` is a flat list of
@@ -201,7 +204,7 @@ def run(quick: bool) -> dict[str, Any]:
 
     import lightgbm as lgb
 
-    from benchmarks.baseline.model import prepare, store_path
+    from benchmarks.baseline.model import model_columns, prepare, store_path
     from scoring.features import FEATURE_NAMES
     from scoring.model.scorer import CreditModel
 
@@ -209,12 +212,13 @@ def run(quick: bool) -> dict[str, Any]:
     booster = lgb.Booster(model_file=str(store_path(ws) / "model.txt"))
     classifier = pickle.loads(prepare(ws).read_bytes())
     trees = booster.num_trees()
+    columns = model_columns(ws)
     values = feature_rows(ws, max(SIZES) + DISTINCT_INPUTS)
-    agreement = _agreement(values[:1000], model, booster, classifier)
+    agreement = _agreement(values[:1000], columns, model, booster, classifier)
 
     records = []
     for rows in SIZES:
-        inputs = batches(values, rows)
+        inputs = Inputs(batches(values, rows), columns)
         for method, options, call, data in _candidates(
             ws, rows, inputs, model, booster, classifier
         ):
@@ -222,7 +226,12 @@ def run(quick: bool) -> dict[str, Any]:
             records.append(measurement(method, rows, options, samples, trees))
     add_ratios(records)
     return {
-        "model": {"tag": ws.model_tag, "trees": trees, "features": len(FEATURE_NAMES)},
+        "model": {
+            "tag": ws.model_tag,
+            "trees": trees,
+            "features": len(columns),
+            "catalogue_features": len(FEATURE_NAMES),
+        },
         "rows_source": f"{ws.data} (application_test + application_train), shuffled",
         "settings": dict(
             zip(("repeats", "seconds_per_repeat", "fewest_calls"), SETTINGS[quick], strict=True)
@@ -233,16 +242,18 @@ def run(quick: bool) -> dict[str, Any]:
     }
 
 
-def _agreement(values: np.ndarray, model: Any, booster: Any, classifier: Any) -> dict[str, float]:
-    """Largest |Δp| of the native and sklearn calls against ONNX; raises if not comparable."""
+def _agreement(
+    values: np.ndarray, columns: np.ndarray, model: Any, booster: Any, classifier: Any
+) -> dict[str, float]:
+    """Largest |Δp| of the native and sklearn calls (on the model's columns) against the
+    served ONNX path (on whole rows); raises if not comparable."""
     import pandas as pd
 
-    from scoring.features import FEATURE_NAMES
-
     reference = model.predict_proba(values)
-    frame = pd.DataFrame(values, columns=list(FEATURE_NAMES))
+    selected = values[:, columns]
+    frame = pd.DataFrame(selected, columns=booster.feature_name())
     agreement = {
-        "lightgbm_booster": float(np.abs(booster.predict(values) - reference).max()),
+        "lightgbm_booster": float(np.abs(booster.predict(selected) - reference).max()),
         "sklearn": float(np.abs(classifier.predict_proba(frame)[:, 1] - reference).max()),
     }
     if max(agreement.values()) > AGREEMENT_TOLERANCE:
@@ -253,8 +264,18 @@ def _agreement(values: np.ndarray, model: Any, booster: Any, classifier: Any) ->
 Candidate = tuple[str, dict[str, Any], Callable[[Any], object], Sequence[Any]]
 
 
+class Inputs:
+    """The same blocks of rows two ways: whole-catalogue rows (what ``CreditModel`` takes)
+    and the model's columns alone (what the graph, the booster, the classifier and shap
+    take), selected once, outside the timed calls."""
+
+    def __init__(self, rows: list[np.ndarray], columns: np.ndarray) -> None:
+        self.rows = rows
+        self.selected = [np.ascontiguousarray(x[:, columns]) for x in rows]
+
+
 def _candidates(
-    ws: Workspace, rows: int, inputs: list[np.ndarray], model: Any, booster: Any, classifier: Any
+    ws: Workspace, rows: int, inputs: Inputs, model: Any, booster: Any, classifier: Any
 ) -> Iterator[Candidate]:
     """(method, options, call, inputs) of everything timed on ``rows`` rows.
 
@@ -264,11 +285,11 @@ def _candidates(
     import pandas as pd
 
     from benchmarks.baseline.model import store_path
-    from scoring.features import FEATURE_NAMES
     from scoring.model.contract import INPUT_NAME, PROBABILITIES
 
-    columns = list(FEATURE_NAMES)
-    frames = [pd.DataFrame(x, columns=columns) for x in inputs]
+    columns = booster.feature_name()
+    selected = inputs.selected
+    frames = [pd.DataFrame(x, columns=columns) for x in selected]
     threads = {"n_jobs": classifier.n_jobs}
     yield SKLEARN, {"frame": "prebuilt", **threads}, classifier.predict_proba, frames
     yield (
@@ -281,14 +302,14 @@ def _candidates(
         SKLEARN,
         {"frame": "built per call", **threads},
         lambda x: classifier.predict_proba(pd.DataFrame(x, columns=columns)),
-        inputs,
+        selected,
     )
     for count in (1, 0):
         yield (
             "lightgbm Booster.predict (numpy)",
             {"num_threads": count or "default"},
             lambda x, count=count: booster.predict(x, num_threads=count),
-            inputs,
+            selected,
         )
     for variant in onnx_variants(rows):
         session = onnx_session(store_path(ws) / "model.onnx", variant)
@@ -296,10 +317,10 @@ def _candidates(
             ONNX,
             variant,
             lambda x, session=session: session.run([PROBABILITIES], {INPUT_NAME: x}),
-            inputs,
+            selected,
         )
         del session
-    yield SERVED, _served_options(model.session), model.predict_proba, inputs
+    yield SERVED, _served_options(model.session), model.predict_proba, inputs.rows
 
 
 def _served_options(session: Any) -> dict[str, Any]:

@@ -163,6 +163,10 @@ def _p50_p99(cell: dict) -> str:
 
 def _http_target(target: dict) -> Target:
     text, measured = target["target"], target["measured"]
+    if target.get("unit") == "bytes":  # "/explain default answer ≤ 10 KB (...)"
+        goal = text.split(" answer ")[1].split(" (")[0]
+        shown = f"{measured / 1000:.1f} KB"
+        return Target(f"HTTP {text}", goal, shown, bool(target["passed"]))
     ratio = "10x" in text
     goal = "≥ 10× lower p50" if ratio else text.split(" p50 ")[1].split(" (")[0]
     shown = "–" if measured is None else f"{measured:.1f}×" if ratio else f"{measured:.2f} ms"

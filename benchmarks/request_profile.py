@@ -4,8 +4,10 @@ Why: the HTTP benchmark gives the whole latency; when a target is missed, this s
 step bounds it. Each step is timed on its own, on the same bodies as the HTTP benchmark
 (the application alone, and with the client's history inline), with the served model:
 JSON parsing, validation into the request model, conversion to the feature engine's
-records, features, the ONNX call, TreeSHAP with the principal reasons, the input hash, and
-the audit commit. What the HTTP latency adds on top is BentoML's request handling.
+records, features, the ONNX call, TreeSHAP, the principal reasons, the whole /explain answer
+(groups in risk points, their facts and the reasons, as response models), its JSON, the
+input hash, and the audit commit. What the HTTP latency adds on top is BentoML's request
+handling. The size of the default /explain answer (its JSON, in bytes) is recorded too.
 
 Usage: .venv/bin/python benchmarks/request_profile.py [--quick]
 Writes benchmarks/results/request_profile.json (quick: results/raw/request_profile_quick.json).
@@ -49,9 +51,11 @@ def timed(step: Callable[[Any], Any], inputs: list[Any], repeats: int) -> dict[s
 
 
 def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
+    from scoring.explain.reasons import principal_reasons
     from scoring.features import build_online
     from scoring.serving import schemas
     from scoring.serving.audit import digest
+    from scoring.serving.explanation import explanation_response
 
     texts = [json.dumps(body) for body in bodies]
     requests = [schemas.ScoringRequest.model_validate(body) for body in bodies]
@@ -59,6 +63,26 @@ def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
     values = [build_online(*item) for item in online]
     model = engine.model
     serializer = schemas.ScoringRequest.__pydantic_serializer__
+    # What the explanation steps start from: the prediction, and TreeSHAP's contributions.
+    explained = [
+        (engine.predict(request), model.explain(v), v)
+        for request, v in zip(requests, values, strict=True)
+    ]
+    answers = [engine.explain(request) for request in requests]
+
+    def reasons(item: tuple) -> Any:
+        prediction, explanation, v = item
+        refused = prediction.decision == "refused"
+        return principal_reasons(
+            explanation.contributions[0], v, engine.reference, refused, "en", engine.currency
+        )
+
+    def answer(item: tuple) -> Any:
+        prediction, explanation, v = item
+        return explanation_response(
+            prediction, explanation, v, engine.reference, "en", engine.currency
+        )
+
     return {
         "parse JSON": timed(json.loads, texts, repeats),
         "validate (request model)": timed(schemas.ScoringRequest.model_validate, bodies, repeats),
@@ -67,6 +91,11 @@ def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
         "features (build_online)": timed(lambda item: build_online(*item), online, repeats),
         "ONNX probability": timed(model.predict_proba, values, repeats),
         "TreeSHAP": timed(model.explain, values, repeats),
+        "principal reasons": timed(reasons, explained, repeats),
+        "explanation answer (groups, facts, reasons; response models)": timed(
+            answer, explained, repeats
+        ),
+        "explanation answer to JSON": timed(lambda a: a.model_dump_json(), answers, repeats),
         "input hash": timed(
             lambda r: digest(serializer.to_json(r, exclude_none=True)), requests, repeats
         ),
@@ -79,6 +108,19 @@ def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
     }
 
 
+def answer_bytes(bodies: list[dict], engine: Any) -> dict[str, Any]:
+    """Size of the default /explain answer's JSON (pydantic's, as the service sends it)."""
+    from scoring.serving import schemas
+
+    return summary(
+        [
+            len(engine.explain(schemas.ScoringRequest.model_validate(body)).model_dump_json())
+            for body in bodies
+        ],
+        "bytes",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short CI run")
@@ -88,9 +130,11 @@ def main() -> None:
     from scoring.model.scorer import CreditModel
     from scoring.serving.audit import AuditLog
     from scoring.serving.engine import ScoringEngine
+    from scoring.settings import load_settings
 
     audit = AuditLog(f"sqlite:///{tempfile.mkdtemp(prefix='request-profile-')}/audit.sqlite")
-    engine = ScoringEngine(CreditModel.from_store(space.model_tag), audit, None)
+    model = CreditModel.from_store(space.model_tag)
+    engine = ScoringEngine(model, audit, None, load_settings().currency)  # as served
     scale = 10 if args.quick else 1
     bodies = {
         "application": workspace_bodies(space.data, BODIES["application"] // scale),
@@ -98,12 +142,20 @@ def main() -> None:
     }
     repeats = 1 if args.quick else 5
     steps = {kind: profile(found, engine, repeats) for kind, found in bodies.items()}
+    sizes = {kind: answer_bytes(found, engine) for kind, found in bodies.items()}
     for kind, found in steps.items():
         print(f"{kind} bodies ({len(bodies[kind])}), median µs:")
         for step, figures in found.items():
             target = f"  (target < {TARGETS_US[step]:g})" if step in TARGETS_US else ""
             print(f"  {step:62} {figures['median']:10.1f}  p99 {figures['p99']:10.1f}{target}")
-    payload = {"model": space.model_tag, "steps": steps, "targets_us": TARGETS_US}
+        print(f"  default /explain answer: {sizes[kind]['median']:,.0f} bytes median, "
+              f"{sizes[kind]['max']:,.0f} max")  # fmt: skip
+    payload = {
+        "model": space.model_tag,
+        "steps": steps,
+        "explain_answer_bytes": sizes,
+        "targets_us": TARGETS_US,
+    }
     path = write_result("request_profile", payload, args.quick)
     print(f"wrote {path}")
 

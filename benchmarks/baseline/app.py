@@ -3,8 +3,12 @@
 The habits of public implementations, kept deliberately:
 
 - the pickled ``LGBMClassifier`` is loaded at import (``BASELINE_MODEL_PATH``) and each
-  request becomes a one-row pandas DataFrame passed to ``predict_proba``;
-- ``/explain`` builds a ``shap.TreeExplainer`` for every request;
+  request becomes a one-row pandas DataFrame of the model's columns (the features training
+  selected, out of the whole catalogue the feature code builds) passed to ``predict_proba``;
+- ``/explain`` builds a ``shap.TreeExplainer`` for every request and answers every model
+  feature's SHAP value, with the same principal reasons as ours (the SHAP values put back
+  onto the catalogue, 0 for the features the model does not use, for
+  :func:`scoring.explain.reasons.principal_reasons`);
 - features are computed in plain pandas, one table at a time
   (:mod:`benchmarks.baseline.pandas_features`: small DataFrames from the request, then
   ``get_dummies``, ``groupby().agg()`` and joins); ``/predict_batch`` builds one DataFrame
@@ -49,11 +53,10 @@ from scoring.explain.reasons import principal_reasons
 from scoring.features import FEATURE_NAMES, FEATURES, build_features, build_online
 from scoring.model.contract import as_model_input
 from scoring.schema import APPLICATION_TEST, HISTORY_NAMES, TABLES
+from scoring.settings import load_settings
 
 CLIENT_KEY = "SK_ID_CURR"
 LINKED = tuple(name for name in HISTORY_NAMES if CLIENT_KEY in TABLES[name])
-COLUMNS = list(FEATURE_NAMES)
-LABELS = {lang: [getattr(f, f"label_{lang}") for f in FEATURES] for lang in ("en", "fr")}
 
 FEATURE_ENGINES = ("pandas", "numpy")
 FEATURE_ENGINE = os.environ.get("BASELINE_FEATURES") or "pandas"
@@ -66,6 +69,11 @@ SETTINGS = json.loads(MODEL_PATH.with_suffix(".json").read_text())
 THRESHOLD = float(os.environ.get("BASELINE_THRESHOLD") or SETTINGS["threshold"])
 MODEL_NAME = SETTINGS["model"]
 REFERENCE = json.loads(Path(SETTINGS["reference"]).read_text())
+# The model's inputs: positions in the catalogue (benchmarks.baseline.model.model_columns).
+POSITIONS = np.array(SETTINGS["columns"], dtype=np.intp)
+COLUMNS = [FEATURE_NAMES[i] for i in POSITIONS]
+LABELS = {lang: [getattr(FEATURES[i], f"label_{lang}") for i in POSITIONS] for lang in ("en", "fr")}
+CURRENCY = load_settings().currency  # quoted in the reasons as ours does (CREDIT_CURRENCY)
 # shap warns on every LightGBM explanation that its output format changed in 0.45; writing
 # that to the log each request would charge the baseline for a message nobody reads.
 warnings.filterwarnings("ignore", message="LightGBM binary classifier with TreeExplainer")
@@ -111,7 +119,10 @@ def explain() -> Any:
     contributions = np.asarray(explainer.shap_values(frame)).reshape(-1)
     base_value = float(np.asarray(explainer.expected_value).reshape(-1)[-1])
     refused = probability >= THRESHOLD
-    reasons = principal_reasons(contributions, values, REFERENCE["features"], refused, language)
+    catalogue = np.zeros(len(FEATURE_NAMES))
+    catalogue[POSITIONS] = contributions
+    reference = REFERENCE["features"]
+    reasons = principal_reasons(catalogue, values, reference, refused, language, CURRENCY)
     return jsonify(
         {
             **_prediction(client_id, probability),
@@ -124,11 +135,17 @@ def explain() -> Any:
                     "contribution": float(shap_value),
                 }
                 for name, label, value, shap_value in zip(
-                    COLUMNS, LABELS[language], values, contributions, strict=True
+                    COLUMNS, LABELS[language], values[POSITIONS], contributions, strict=True
                 )
             ],
             "reasons": [
-                {"code": r.code, "direction": r.direction, "value": r.value, "text": r.text}
+                {
+                    "code": r.code,
+                    "group": r.group,
+                    "direction": r.direction,
+                    "value": r.value,
+                    "text": r.text,
+                }
                 for r in reasons
             ],
             "language": language,
@@ -201,8 +218,9 @@ def _batch_features(items: list[tuple[dict[str, Any], dict[str, list]]]) -> np.n
 
 
 def _frame(values: np.ndarray) -> pd.DataFrame:
-    """Rows at the float32 precision the model was trained on (as ours rounds them)."""
-    return pd.DataFrame(as_model_input(np.atleast_2d(values)), columns=COLUMNS)
+    """The model's columns of catalogue rows, at the float32 precision the model was trained
+    on (as ours rounds them)."""
+    return pd.DataFrame(as_model_input(np.atleast_2d(values)[:, POSITIONS]), columns=COLUMNS)
 
 
 def _prediction(client_id: int | None, probability: float) -> dict[str, Any]:
