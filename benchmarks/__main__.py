@@ -26,6 +26,7 @@ BENCHMARKS = {
     "http_load": ["http_load.py"],
     "pipeline_scale": ["pipeline_scale.py", "--keep"],
     "dashboard": ["dashboard_speed.py"],
+    "dashboard_start": ["dashboard_start.py"],
 }
 
 

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 
 from benchmarks import report_speed as speed
 from benchmarks.report_parts import BASELINE, FOURTH, OURS, THIRD, Section, Target, save, table
+from benchmarks.report_start import dashboard_start
 
 
 def features(result: dict, out_dir: Path) -> Section:
@@ -170,4 +171,5 @@ SECTIONS: list[tuple[str, Renderer]] = [
     ("request_profile", speed.request_profile),
     ("pipeline_scale", pipeline_scale),
     ("dashboard_speed", dashboard),
+    ("dashboard_start", dashboard_start),
 ]
