@@ -8,6 +8,7 @@ reuses the data and model of the first.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -57,6 +58,28 @@ def machine() -> dict[str, object]:
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "packages": {name: version(name) for name in PACKAGES},
+    }
+
+
+def source_state(paths: tuple[str, ...] = ("scoring", "service.py", "devtools")) -> dict:
+    """The commit measured, and which of the product's files (``paths``) differed from it,
+    with a digest of their differences and of the new files: the exact code measured."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
+    status = [*git, "status", "--porcelain", "--", *paths]
+    changed = subprocess.run(status, capture_output=True, text=True).stdout.splitlines()
+    digest = hashlib.sha256(
+        subprocess.run([*git, "diff", "HEAD", "--", *paths], capture_output=True).stdout
+    )
+    untracked = [*git, "ls-files", "--others", "--exclude-standard", "--", *paths]
+    new_files = subprocess.run(untracked, capture_output=True, text=True).stdout.splitlines()
+    for name in sorted(new_files):
+        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
+    return {
+        "commit": head.stdout.strip() or None,
+        "uncommitted_product_files": len(changed),
+        "changed": [line[3:] for line in changed],
+        "diff_sha256": digest.hexdigest() if changed else None,
     }
 
 

@@ -53,6 +53,8 @@ from dashboard.store import MAX_RECENT, DashboardStore  # noqa: E402
 from dashboard.wording import word  # noqa: E402
 from devtools.servers import free_port, stop, wait_ready  # noqa: E402
 from scoring.descriptors import label  # noqa: E402
+from scoring.records.database import RecordsDatabase  # noqa: E402
+from scoring.records.users import Users  # noqa: E402
 from scoring.serving.portfolio import sqlite_path  # noqa: E402
 
 PY, TOKEN, USER, PASSWORD = sys.executable, "bench-token-0123456789", "advisor", "bench-pw-42"
@@ -158,7 +160,9 @@ def needles(http: httpx.Client, client_id: int) -> list[str]:
     answer = http.post("/explain", json={"client_id": client_id, "language": "en"})
     answer.raise_for_status()  # a 404: the portfolio does not hold this snapshot client
     body = answer.json()
-    sentence = verdict(body["decision"], body["probability"], body["threshold"], "en")
+    sentence = verdict(
+        body["recommendation"], body["probability"], body["threshold"], "en", body["review_band"]
+    )
     return [word("decision_title", "en", client_id=client_id), sentence]
 
 
@@ -324,9 +328,11 @@ def main() -> None:
         raise SystemExit(f"{args.snapshot} was scored by {tag}, absent from {args.bentoml_home}")
     env |= {
         "CREDIT_MODEL_TAG": tag, "CREDIT_API_TOKEN": TOKEN, "CREDIT_SNAPSHOT_PATH": args.snapshot,
-        "CREDIT_PORTFOLIO_DB_URL": args.portfolio, "DASHBOARD_USER": USER,
-        "CREDIT_AUDIT_DB_URL": f"sqlite:///{work / 'audit.sqlite'}", "DASHBOARD_PASSWORD": PASSWORD,
+        "CREDIT_PORTFOLIO_DB_URL": args.portfolio,
+        "CREDIT_AUDIT_DB_URL": f"sqlite:///{work / 'audit.sqlite'}",
     }  # fmt: skip
+    # The advisor signs in through the API, which checks the records' users table.
+    Users(RecordsDatabase(env["CREDIT_AUDIT_DB_URL"])).add(USER, "advisor", PASSWORD)
     # The map fails on the score against itself (a duplicated column): not timed here.
     columns = [c for c in numeric_columns(snapshot) if c != "probability"]
     load, started, alone = [os.getloadavg()[0]], [], {}

@@ -38,7 +38,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import summary, write_result  # noqa: E402
+from benchmarks.common import source_state, summary, write_result  # noqa: E402
 from devtools.servers import free_port, stop  # noqa: E402
 
 PY = sys.executable
@@ -193,15 +193,6 @@ def venv_bytecode() -> dict[str, int]:
     return counts
 
 
-def source_state() -> dict[str, object]:
-    """The commit measured, and how many of the product's files differed from it."""
-    git = ["git", "-C", str(ROOT)]
-    head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True)
-    status = [*git, "status", "--porcelain", "--", "dashboard", "scoring", "devtools"]
-    changed = subprocess.run(status, capture_output=True, text=True).stdout.splitlines()
-    return {"commit": head.stdout.strip() or None, "uncommitted_product_files": len(changed)}
-
-
 def measure_starts(work: Path, envs: dict[str, dict[str, str]], repeats: int) -> tuple:
     """Seconds to the login page of each app in each case, and the load after each round."""
     samples: dict[str, dict[str, list[float]]] = {c: {a: [] for a in APPS} for c in CASES}
@@ -252,7 +243,6 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="dashboard_start_"))
     drop = ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
     base = {k: v for k, v in os.environ.items() if k not in drop} | {
-        "DASHBOARD_USER": "advisor", "DASHBOARD_PASSWORD": "bench-pw-42",
         "DASHBOARD_COOKIE_SECRET": "bench-cookie-secret-0123456789abcdef",
         "CREDIT_API_URL": f"http://127.0.0.1:{free_port()}",  # closed: /login needs no API
         "CREDIT_API_TOKEN": "bench-token-0123456789",
@@ -275,7 +265,7 @@ def main() -> None:
     payload = {
         "target_s": TARGET_S, "deployment_case": DEPLOYMENT, "cases": CASES, "repeats": repeats,
         "import_runs": import_runs, "heavy_checked": HEAVY, "venv_bytecode": venv_bytecode(),
-        "source": source_state(),
+        "source": source_state(("dashboard", "scoring", "devtools")),
         "load_average_1min_before_after": load, "load_average_1min_per_run": run_load,
         "start_s": start, "ratio_to_floor": ratio, "import": imports, "samples_s": samples,
     }  # fmt: skip

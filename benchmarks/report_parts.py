@@ -45,3 +45,19 @@ def save(figure: plt.Figure, out_dir: Path, name: str) -> str:
     figure.savefig(out_dir / f"{name}.png", dpi=110)
     plt.close(figure)
     return f"![{name}]({name}.png)"
+
+
+def run_conditions(result: dict) -> str:
+    """The code a benchmark measured and how busy the machine was when it started ("Code
+    measured: commit abc1234, with 3 product files changed. Load average at the start (1, 5,
+    15 min): 0.8, 1.1, 1.3."), leaving out what its result does not record."""
+    source = result.get("settings", {}).get("source") or {}
+    parts = []
+    if source.get("commit"):
+        changed = source.get("uncommitted_product_files")
+        extra = f", with {changed} product files changed" if changed else ""
+        parts.append(f"Code measured: commit `{source['commit'][:7]}`{extra}.")
+    load = result.get("machine", {}).get("load_average_at_start")
+    if load:
+        parts.append(f"Load average at the start (1, 5, 15 min): {', '.join(map(str, load))}.")
+    return " ".join(parts)

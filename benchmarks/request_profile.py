@@ -6,7 +6,7 @@ step bounds it. Each step is timed on its own, on the same bodies as the HTTP be
 JSON parsing, validation into the request model, conversion to the feature engine's
 records, features, the ONNX call, TreeSHAP, the principal reasons, the whole /explain answer
 (groups in risk points, their facts and the reasons, as response models), its JSON, the
-input hash, and the audit commit. What the HTTP latency adds on top is BentoML's request
+input hash, and the inquiry commit. What the HTTP latency adds on top is BentoML's request
 handling. The size of the default /explain answer (its JSON, in bytes) is recorded too.
 
 Usage: .venv/bin/python benchmarks/request_profile.py [--quick]
@@ -53,10 +53,12 @@ def timed(step: Callable[[Any], Any], inputs: list[Any], repeats: int) -> dict[s
 def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
     from scoring.explain.reasons import principal_reasons
     from scoring.features import build_online
+    from scoring.records.inquiries import digest
     from scoring.serving import schemas
-    from scoring.serving.audit import digest
+    from scoring.serving.callers import BOOTSTRAP, Caller
     from scoring.serving.explanation import explanation_response
 
+    caller = Caller(BOOTSTRAP, frozenset({"admin"}))
     texts = [json.dumps(body) for body in bodies]
     requests = [schemas.ScoringRequest.model_validate(body) for body in bodies]
     online = [request.to_online() for request in requests]
@@ -65,14 +67,14 @@ def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
     serializer = schemas.ScoringRequest.__pydantic_serializer__
     # What the explanation steps start from: the prediction, and TreeSHAP's contributions.
     explained = [
-        (engine.predict(request), model.explain(v), v)
+        (engine.predict(request, caller), model.explain(v), v)
         for request, v in zip(requests, values, strict=True)
     ]
-    answers = [engine.explain(request) for request in requests]
+    answers = [engine.explain(request, caller) for request in requests]
 
     def reasons(item: tuple) -> Any:
         prediction, explanation, v = item
-        refused = prediction.decision == "refused"
+        refused = prediction.probability >= prediction.threshold
         return principal_reasons(
             explanation.contributions[0], v, engine.reference, refused, "en", engine.currency
         )
@@ -99,11 +101,11 @@ def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
         "input hash": timed(
             lambda r: digest(serializer.to_json(r, exclude_none=True)), requests, repeats
         ),
-        "whole /predict in the engine (audit commit included)": timed(
-            engine.predict, requests, repeats
+        "whole /predict in the engine (inquiry commit included)": timed(
+            lambda r: engine.predict(r, caller), requests, repeats
         ),
-        "whole /explain in the engine (reasons, audit commit included)": timed(
-            engine.explain, requests, repeats
+        "whole /explain in the engine (reasons, inquiry commit included)": timed(
+            lambda r: engine.explain(r, caller), requests, repeats
         ),
     }
 
@@ -111,10 +113,16 @@ def profile(bodies: list[dict], engine: Any, repeats: int) -> dict[str, dict]:
 def answer_bytes(bodies: list[dict], engine: Any) -> dict[str, Any]:
     """Size of the default /explain answer's JSON (pydantic's, as the service sends it)."""
     from scoring.serving import schemas
+    from scoring.serving.callers import BOOTSTRAP, Caller
 
+    caller = Caller(BOOTSTRAP, frozenset({"admin"}))
     return summary(
         [
-            len(engine.explain(schemas.ScoringRequest.model_validate(body)).model_dump_json())
+            len(
+                engine.explain(
+                    schemas.ScoringRequest.model_validate(body), caller
+                ).model_dump_json()
+            )
             for body in bodies
         ],
         "bytes",
@@ -128,13 +136,15 @@ def main() -> None:
     space = workspace(args.quick)
     os.environ["BENTOML_HOME"] = str(space.bentoml_home)
     from scoring.model.scorer import CreditModel
-    from scoring.serving.audit import AuditLog
+    from scoring.records.database import RecordsDatabase
     from scoring.serving.engine import ScoringEngine
     from scoring.settings import load_settings
 
-    audit = AuditLog(f"sqlite:///{tempfile.mkdtemp(prefix='request-profile-')}/audit.sqlite")
+    folder = tempfile.mkdtemp(prefix="request-profile-")
+    records = RecordsDatabase(f"sqlite:///{folder}/records.sqlite")
     model = CreditModel.from_store(space.model_tag)
-    engine = ScoringEngine(model, audit, None, load_settings().currency)  # as served
+    settings = load_settings()
+    engine = ScoringEngine(model, records, None, settings.currency, settings.review_band)
     scale = 10 if args.quick else 1
     bodies = {
         "application": workspace_bodies(space.data, BODIES["application"] // scale),

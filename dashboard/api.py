@@ -1,51 +1,38 @@
 """The dashboard's only way to the model: a small client of the scoring REST API.
 
-The dashboard never loads the model, so every figure it shows is the one the API would
-give (and audits). Every failure becomes an :class:`ApiError` whose sentence an advisor can
-read and act on, in English or French; no HTTP or Python jargon reaches the screen.
+The dashboard never loads the model, so every figure it shows is the one the API gave (and
+recorded). Every scoring call says why it is made (``purpose``: a file looked at, a what-if),
+since a score is never a decision; decisions are recorded by their own call. Calls made for a
+signed-in person name them (``X-Acting-User``), so the records say who asked and who decided,
+and the API checks what their role allows. Every failure becomes an :class:`ApiError` whose
+sentence an advisor can read and act on, in English or French (:mod:`dashboard.api_errors`).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
 
+from dashboard.api_errors import ApiError, SignInRefused, failure, login_refusal
 from dashboard.config import DEFAULT_API_TIMEOUT
-from dashboard.wording import word
+from scoring.policy import Purpose
 from scoring.wording import Language
 
 Json = dict[str, Any]
+ACTING_USER = "X-Acting-User"
 
-
-class ApiError(Exception):
-    """A failed API call: what went wrong (a phrase of :mod:`dashboard.wording` and its
-    fields), said in the advisor's language by :meth:`text`, and the HTTP status if any."""
-
-    def __init__(self, key: str, status: int | None = None, **fields: Any) -> None:
-        self.key, self.status, self.fields = key, status, fields
-        super().__init__(self.message)
-
-    @property
-    def message(self) -> str:
-        """The sentence in English, as logs and tracebacks show it."""
-        return self.text("en")
-
-    def text(self, language: Language) -> str:
-        """The sentence in ``language``."""
-        fields = dict(self.fields)
-        if self.key == "api_not_ready" and not fields["reason"]:
-            fields["reason"] = word("api_retry", language)
-        return word(self.key, language, **fields)
+__all__ = ["ACTING_USER", "ApiError", "CreditApi", "read_answer"]
 
 
 class CreditApi:
-    """Calls the scoring API with the bearer token.
+    """Calls the scoring API with the bearer token, for the person :meth:`acting_for` names.
 
     ``client`` may be injected (tests pass Starlette's ``TestClient`` over the service in
-    process), with its own timeouts; otherwise one is created for ``base_url`` with
-    ``timeout`` seconds per call.
+    process, or an ``httpx.Client`` over a ``MockTransport``), with its own timeouts; otherwise
+    one is created for ``base_url`` with ``timeout`` seconds per call.
     """
 
     def __init__(
@@ -58,35 +45,104 @@ class CreditApi:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.acting_user: str | None = None
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._client = client or httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def acting_for(self, user: str | None) -> CreditApi:
+        """The same connection, each call made for ``user`` (sessions share the connection)."""
+        twin = copy.copy(self)
+        twin.acting_user = user or None
+        twin._headers = {k: v for k, v in self._headers.items() if k != ACTING_USER}
+        if user:
+            twin._headers[ACTING_USER] = user
+        return twin
+
+    @property
+    def connection(self) -> int:
+        """What identifies the shared connection, whoever a copy acts for (a cache key)."""
+        return id(self._client)
+
+    # --- scores: inquiries, never decisions ------------------------------------------------
 
     def predict(
         self,
         client_id: int | None = None,
         *,
+        purpose: Purpose,
         application: Mapping[str, Any] | None = None,
         history: Mapping[str, Any] | None = None,
     ) -> Json:
-        """Probability and decision of a known client or of an application (a what-if)."""
-        body = _subject(client_id, application, history)
+        """Probability and recommendation of a known client or of an application."""
+        body = {**_subject(client_id, application, history), "purpose": purpose}
         return self._call("POST", "/predict", body, client_id=client_id)
 
     def explain(
         self,
         client_id: int | None = None,
         *,
+        purpose: Purpose,
         application: Mapping[str, Any] | None = None,
         history: Mapping[str, Any] | None = None,
-        language: str = "en",
+        language: Language = "en",
     ) -> Json:
-        """Decision, groups in risk points and principal reasons, in ``language``."""
-        body: Json = {"language": language, **_subject(client_id, application, history)}
+        """Recommendation, groups in risk points and principal reasons, in ``language``."""
+        body: Json = {
+            "language": language,
+            **_subject(client_id, application, history),
+            "purpose": purpose,
+        }
         return self._call("POST", "/explain", body, client_id=client_id)
 
-    def predict_batch(self, applications: Sequence[Mapping[str, Any]]) -> Json:
-        """Decisions of many ``{"application": ..., "history": ...}`` items in one call."""
-        return self._call("POST", "/predict_batch", {"applications": list(applications)})
+    def predict_batch(self, applications: Sequence[Mapping[str, Any]], *, purpose: Purpose) -> Json:
+        """Recommendations of many ``{"application": ..., "history": ...}`` items in one call."""
+        body = {"applications": list(applications), "purpose": purpose}
+        return self._call("POST", "/predict_batch", body)
+
+    # --- decisions: acts of a person -------------------------------------------------------
+
+    def decide(
+        self,
+        client_id: int,
+        final_decision: str,
+        idempotency_key: str,
+        *,
+        reason: str | None = None,
+        note: str | None = None,
+        revises: str | None = None,
+        language: Language = "en",
+    ) -> Json:
+        """Record the decision on a known client's application; the receipt (201, or 200 with
+        ``replayed`` when ``idempotency_key`` had already recorded it)."""
+        body: Json = {
+            "client_id": int(client_id),
+            "final_decision": final_decision,
+            "idempotency_key": idempotency_key,
+            "reason": reason,
+            "note": note,
+            "revises": revises,
+            "language": language,
+        }
+        return self._call("POST", "/decisions", body, client_id=client_id)
+
+    def decision_history(self, client_id: int) -> Json:
+        """The client's decisions, oldest first, and the current one's id."""
+        body = {"client_id": int(client_id)}
+        return self._call("POST", "/decisions/history", body, client_id=client_id)
+
+    def review_queue(self, limit: int = 100) -> Json:
+        """Applications scored in the review band with no decision yet, and recent overrides."""
+        return self._call("POST", "/decisions/review", {"limit": limit})
+
+    def letter(self, decision_id: str, language: Language) -> bytes:
+        """The PDF letter of a recorded refusal, in ``language``."""
+        body = {"decision_id": decision_id, "language": language}
+        response = self._send("POST", "/decisions/letter", body)
+        if not response.is_success:
+            raise failure(response, self.base_url, path="/decisions/letter")
+        return response.content
+
+    # --- the rest --------------------------------------------------------------------------
 
     def client(self, client_id: int) -> Json:
         """A known client's application, known outcome and history."""
@@ -94,8 +150,19 @@ class CreditApi:
         return self._call("POST", "/clients", {"client_id": int(client_id)}, client_id=client_id)
 
     def model(self) -> Json:
-        """Tag, threshold, features with labels and units, and the model card."""
+        """Tag, threshold, review band, features with labels and units, and the model card."""
         return self._call("GET", "/model")
+
+    def login(self, username: str, password: str) -> Json:
+        """``{"username", "role"}`` when the API accepts the password; else an
+        :class:`ApiError` keyed ``login_*`` that carries the API's own message."""
+        body = {"username": username, "password": password}
+        response = self._send("POST", "/users/login", body)
+        if response.status_code == 400:  # a name or password no user could have
+            raise SignInRefused(401, "")
+        if response.status_code in (401, 429) and not _token_refused(response):
+            raise login_refusal(response)
+        return read_answer(response, self.base_url, path="/users/login")
 
     def close(self) -> None:
         self._client.close()
@@ -103,13 +170,16 @@ class CreditApi:
     def _call(
         self, method: str, path: str, body: Json | None = None, *, client_id: int | None = None
     ) -> Json:
+        response = self._send(method, path, body)
+        return read_answer(response, self.base_url, client_id, path=path)
+
+    def _send(self, method: str, path: str, body: Json | None) -> httpx.Response:
         try:
-            response = self._client.request(method, path, json=body, headers=self._headers)
+            return self._client.request(method, path, json=body, headers=self._headers)
         except httpx.TimeoutException as error:
             raise ApiError("api_timeout", url=self.base_url, seconds=f"{self.timeout:g}") from error
         except httpx.HTTPError as error:
             raise ApiError("api_unreachable", url=self.base_url) from error
-        return read_answer(response, self.base_url, client_id)
 
 
 def _subject(
@@ -126,45 +196,19 @@ def _subject(
     return body
 
 
-def read_answer(response: httpx.Response, base_url: str, client_id: int | None = None) -> Json:
+def _token_refused(response: httpx.Response) -> bool:
+    """Whether a 401 refuses the dashboard's own token (the auth layer's answer), not a
+    person's password."""
+    return response.status_code == 401 and "www-authenticate" in response.headers
+
+
+def read_answer(
+    response: httpx.Response, base_url: str, client_id: int | None = None, *, path: str = ""
+) -> Json:
     """The JSON body of a successful answer; otherwise an :class:`ApiError` saying why."""
     if response.is_success:
         try:
             return response.json()
         except ValueError as error:
             raise ApiError("api_unreadable", url=base_url) from error
-    raise _failure(response, client_id)
-
-
-def _failure(response: httpx.Response, client_id: int | None) -> ApiError:
-    """What went wrong, from the status and the API's ``{"error", "detail"}`` body."""
-    status = response.status_code
-    payload = _json_or_empty(response)
-    error = str(payload.get("error") or "")
-    if status == 401:
-        return ApiError("api_token", status)
-    if status == 404 and client_id is not None:
-        return ApiError("api_unknown_client", status, client_id=client_id)
-    if status == 400:
-        problems = [_problem(item) for item in payload.get("detail") or ()]
-        return ApiError("api_bad_input", status, problems="; ".join(problems) or error)
-    if status == 503:
-        return ApiError("api_not_ready", status, reason=error)
-    if error:
-        return ApiError("api_failed_because", status, status_code=status, error=error)
-    return ApiError("api_failed", status, status_code=status)
-
-
-def _json_or_empty(response: httpx.Response) -> Json:
-    try:
-        payload = response.json()
-    except ValueError:
-        return {}
-    return payload if isinstance(payload, dict) else {}
-
-
-def _problem(item: Mapping[str, Any]) -> str:
-    """``{"loc": ["application", "AMT_CREDIT"], "msg": "..."}`` → ``AMT_CREDIT: ...``."""
-    loc = [str(part) for part in item.get("loc") or () if part != "application"]
-    message = str(item.get("msg", "invalid value"))
-    return f"{'.'.join(loc)}: {message}" if loc else message
+    raise failure(response, base_url, client_id, path=path)

@@ -1,12 +1,15 @@
 """The whole dashboard: one store per session, one view per panel, in a FastListTemplate.
 
-``create_app`` is what the server calls for every new session, so no two advisors share a
-selected client. The URL carries the client and the language (``?client=100002&lang=fr``),
-so an advisor can bookmark or send a link that opens straight on a client.
+``create_app`` is what the server calls for every new session, so no two people share a
+selected client, and each session's API calls are made for its signed-in person. The header
+names them and their role; a supervisor also gets the review queue. The URL carries the
+client and the language (``?client=100002&lang=fr``), so an advisor can bookmark or send a
+link that opens straight on a client.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar
 
 import panel as pn
@@ -17,10 +20,14 @@ from panel.viewable import Viewer
 
 from dashboard.api import CreditApi
 from dashboard.charts import ACCEPTANCE
-from dashboard.config import DEFAULT_CURRENCY
+from dashboard.config import DEFAULT_CURRENCY, DEFAULT_TIMEZONE
 from dashboard.decision import DecisionView
+from dashboard.history import HistoryView
 from dashboard.peers import PeersView
+from dashboard.people import LEAST, role_name
 from dashboard.profile import ProfileView
+from dashboard.record import RecordView
+from dashboard.review import ReviewView
 from dashboard.selection import SelectionView
 from dashboard.store import DashboardStore
 from dashboard.whatif import WhatIfView
@@ -37,9 +44,15 @@ TABS = {
     "tab_profile": ProfileView,
     "tab_peers": PeersView,
     "tab_whatif": WhatIfView,
+    "tab_history": HistoryView,
 }
-# On a narrow screen the tab titles go to a second line instead of being cut off.
-WRAPPED_TABS = ":host .bk-header { flex-wrap: wrap; } :host .bk-tab { white-space: nowrap; }"
+SUPERVISOR_TABS = {"tab_review": ReviewView}  # offered to supervisors (the API enforces it)
+# On a narrow screen the tab titles go to a second line instead of being cut off (Bokeh puts
+# them in a non-wrapping flex row inside the header).
+WRAPPED_TABS = (
+    ":host .bk-header, :host .bk-headers-wrapper { flex-wrap: wrap; }"
+    " :host .bk-tab { white-space: nowrap; }"
+)
 FONT = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif'  # installed, not fetched
 # The template's hover hints ("Toggle the Sidebar", "Busy Indicator") are in English only.
 TEMPLATE_CSS = "fast-tooltip { display: none !important; }"
@@ -64,14 +77,16 @@ class LocalFast(Fast):
 
 
 class App(Viewer):
-    """Client selection and language in the sidebar; decision on top, then one tab a panel."""
+    """Client selection and language in the sidebar; the recommendation and the decision on
+    top, then one tab a panel; the signed-in person in the header."""
 
     store = param.ClassSelector(class_=DashboardStore, doc="The session's state.")
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         store = self.store
-        self.views = {key: view(store=store) for key, view in TABS.items()}
+        tabs = {**TABS, **(SUPERVISOR_TABS if store.supervisor else {})}
+        self.views = {key: view(store=store) for key, view in tabs.items()}
         self._tabs = pn.Tabs(
             *((word(key, store.language), view) for key, view in self.views.items()),
             dynamic=True,  # only the open tab is computed and sent
@@ -85,8 +100,32 @@ class App(Viewer):
             color="primary",
             description=None,
         )
+        self._tabs.param.watch(self._opened, "active")
         self.sidebar = [language, SelectionView(store=store)]
-        self.main = [DecisionView(store=store), self._tabs]
+        self.main = [DecisionView(store=store), RecordView(store=store), self._tabs]
+        self.header = [pn.panel(self._who, sizing_mode="stretch_width")]
+
+    def _opened(self, event: param.parameterized.Event) -> None:
+        """The review queue is read each time its tab is opened: it changes all day."""
+        view = list(self.views.values())[event.new]
+        if isinstance(view, ReviewView):
+            view.load()
+
+    @param.depends("store.language")
+    def _who(self) -> pn.viewable.Viewable:
+        """Who is signed in, in which role, and the way out (none outside a server session)."""
+        store, language = self.store, self.store.language
+        if not store.user:
+            return pn.Column()
+        who = word("signed_in", language, user=store.user, role=role_name(store.role, language))
+        logout = word("logout", language)
+        return pn.pane.HTML(
+            f'<div style="color: #FFFFFF; text-align: right; white-space: nowrap">'
+            f"{html.escape(who, quote=False)} · "
+            f'<a href="./logout" style="color: #FFFFFF">{html.escape(logout, quote=False)}</a>'
+            "</div>",
+            sizing_mode="stretch_width",
+        )
 
     @param.depends("store.language", watch=True)
     def _retitle(self) -> None:
@@ -116,6 +155,7 @@ class App(Viewer):
             title=TITLE,
             sidebar=self.sidebar,
             main=self.main,
+            header=self.header,
             accent_base_color=ACCEPTANCE,
             header_background=ACCEPTANCE,
             header_color="#FFFFFF",
@@ -128,15 +168,24 @@ class App(Viewer):
 
     def __panel__(self) -> pn.viewable.Viewable:
         return pn.Row(
-            pn.Column(*self.sidebar, width=300), pn.Column(*self.main, sizing_mode="stretch_width")
+            pn.Column(*self.sidebar, width=300),
+            pn.Column(*self.header, *self.main, sizing_mode="stretch_width"),
         )
 
 
 def create_app(
-    api: CreditApi, snapshot_path: str, currency: str = DEFAULT_CURRENCY
+    api: CreditApi,
+    snapshot_path: str,
+    currency: str = DEFAULT_CURRENCY,
+    *,
+    role: str = LEAST,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> pn.template.FastListTemplate:
-    """One session: its own store, the model described up front, the URL followed."""
-    store = DashboardStore(api=api, snapshot_path=snapshot_path, currency=currency)
+    """One session, for the person ``api`` acts for: its own store, the model described up
+    front, the URL followed."""
+    store = DashboardStore(
+        api=api, snapshot_path=snapshot_path, currency=currency, role=role, timezone=timezone
+    )
     store.load_model_info()
     app = App(store=store)
     app.sync_url()

@@ -9,8 +9,8 @@ directory, which ``make demo`` writes with the API token.
 | ``CREDIT_API_TOKEN`` | none | its bearer token (``make serve`` keeps it in ``.env``) |
 | ``CREDIT_API_TIMEOUT`` | ``30`` | seconds to wait for one API answer |
 | ``DASHBOARD_PORT`` | ``5006`` | port of the dashboard |
-| ``DASHBOARD_USER`` / ``DASHBOARD_PASSWORD`` | generated | the advisors' login |
-| ``DASHBOARD_COOKIE_SECRET`` | generated | signs the login cookie (set: logins survive restarts) |
+| ``DASHBOARD_COOKIE_SECRET`` | generated | signs the sign-in cookie (set: survives restarts) |
+| ``DASHBOARD_TIMEZONE`` | ``Europe/Paris`` | time zone of the times shown (decisions, queue) |
 | ``CREDIT_SNAPSHOT_PATH`` | ``data/portfolio_snapshot.parquet`` | the peer views' snapshot |
 | ``CREDIT_CURRENCY`` | ``€`` | shown after every amount (the API reads the same variable) |
 """
@@ -28,17 +28,16 @@ API_URL_ENV = "CREDIT_API_URL"
 API_TOKEN_ENV = "CREDIT_API_TOKEN"
 API_TIMEOUT_ENV = "CREDIT_API_TIMEOUT"
 PORT_ENV = "DASHBOARD_PORT"
-USER_ENV = "DASHBOARD_USER"
-PASSWORD_ENV = "DASHBOARD_PASSWORD"
 COOKIE_SECRET_ENV = "DASHBOARD_COOKIE_SECRET"
 SNAPSHOT_PATH_ENV = "CREDIT_SNAPSHOT_PATH"
 CURRENCY_ENV = "CREDIT_CURRENCY"
+TIMEZONE_ENV = "DASHBOARD_TIMEZONE"
 
 DEFAULT_API_URL = "http://localhost:3000"
 DEFAULT_API_TIMEOUT = 30.0  # a 40-amount batch with a long history takes well under a second
 DEFAULT_PORT = 5006
-DEFAULT_USER = "advisor"
 DEFAULT_CURRENCY = "€"
+DEFAULT_TIMEZONE = "Europe/Paris"  # the advisors' branches
 # Where `python -m training snapshot` writes it by default, in a checkout.
 DEFAULT_SNAPSHOT_PATH = Path(__file__).resolve().parents[1] / "data" / "portfolio_snapshot.parquet"
 
@@ -51,11 +50,10 @@ class Settings:
     api_token: str = ""
     api_timeout: float = DEFAULT_API_TIMEOUT
     port: int = DEFAULT_PORT
-    user: str = ""
-    password: str = ""
     cookie_secret: str = ""
     snapshot_path: Path = DEFAULT_SNAPSHOT_PATH
     currency: str = DEFAULT_CURRENCY
+    timezone: str = DEFAULT_TIMEZONE
 
 
 def load_settings(
@@ -71,9 +69,8 @@ def load_settings(
         api_token=env.get(API_TOKEN_ENV, ""),
         api_timeout=float(env.get(API_TIMEOUT_ENV, DEFAULT_API_TIMEOUT)),
         port=int(env.get(PORT_ENV, DEFAULT_PORT)),
-        user=env.get(USER_ENV, ""),
-        password=env.get(PASSWORD_ENV, ""),
         cookie_secret=env.get(COOKIE_SECRET_ENV, ""),
         snapshot_path=Path(env.get(SNAPSHOT_PATH_ENV, DEFAULT_SNAPSHOT_PATH)),
         currency=env.get(CURRENCY_ENV, DEFAULT_CURRENCY),
+        timezone=env.get(TIMEZONE_ENV, DEFAULT_TIMEZONE),
     )

@@ -1,4 +1,5 @@
-"""The decision: a gauge of the risk against the limit, and a verdict a client understands."""
+"""The model's recommendation: a gauge of the risk against the limit and its review band, and
+a verdict a client understands. Recording the decision is :mod:`dashboard.record`."""
 
 from __future__ import annotations
 
@@ -9,29 +10,35 @@ import panel as pn
 import param
 from panel.viewable import Viewer
 
-from dashboard.charts import ACCEPTANCE, REFUSAL, TEXT, gauge
+from dashboard.charts import ACCEPTANCE, REFUSAL, REVIEW, TEXT, gauge
 from dashboard.formatting import distance, trained_on, verdict
 from dashboard.status import notice
 from dashboard.store import DashboardStore
 from dashboard.wording import word
 from scoring.wording import Language
 
+# Each recommendation's symbol and colour: the symbol says it, the colour only repeats it.
+MARKS = {"granted": ("✔", ACCEPTANCE), "refused": ("✖", REFUSAL), "review": ("◆", REVIEW)}
 
-def verdict_html(explanation: dict[str, Any], language: Language) -> str:
-    """The verdict, its distance to the limit and a ✔/✖ symbol: the colour only repeats it."""
-    probability, threshold = explanation["probability"], explanation["threshold"]
-    granted = explanation["decision"] == "granted"
-    sentence = verdict(explanation["decision"], probability, threshold, language)
+
+def verdict_html(answer: dict[str, Any], language: Language) -> str:
+    """The recommendation as a sentence, its distance to the limit and its symbol."""
+    probability, threshold = answer["probability"], answer["threshold"]
+    recommendation = answer["recommendation"]
+    sentence = verdict(
+        recommendation, probability, threshold, language, answer.get("review_band", 0.0)
+    )
+    symbol, colour = MARKS[recommendation]
     return (
-        f'<div style="border-left: 8px solid {ACCEPTANCE if granted else REFUSAL}; '
+        f'<div style="border-left: 8px solid {colour}; '
         f'padding: 4px 12px; color: {TEXT}; font-size: 1.15em">'
-        f"<strong>{'✔' if granted else '✖'} {html.escape(sentence, quote=False)}</strong><br>"
+        f"<strong>{symbol} {html.escape(sentence, quote=False)}</strong><br>"
         f"{html.escape(distance(probability, threshold, language), quote=False)}</div>"
     )
 
 
 class DecisionView(Viewer):
-    """Gauge, verdict and model version of the selected client."""
+    """Gauge, verdict and model version of the selected client's recommendation."""
 
     store = param.ClassSelector(class_=DashboardStore, doc="The session's state.")
 
@@ -45,14 +52,19 @@ class DecisionView(Viewer):
             return notice(self.store)  # said here only, not again in the open tab
         title = word("decision_title", language, client_id=explanation.get("client_id"))
         info = self.store.model_info
-        # The date of the model described, if it is the one that decided (info is cached).
+        # The date of the model described, if it is the one that scored (info is cached).
         same = info.get("tag") == explanation["model"]
         created = info.get("card", {}).get("model", {}).get("created") if same else None
         return pn.Column(
             pn.pane.Markdown(f"## {title}"),
             pn.pane.HTML(verdict_html(explanation, language), sizing_mode="stretch_width"),
             pn.pane.Bokeh(
-                gauge(explanation["probability"], explanation["threshold"], language),
+                gauge(
+                    explanation["probability"],
+                    explanation["threshold"],
+                    language,
+                    explanation.get("review_band", 0.0),
+                ),
                 sizing_mode="stretch_width",
             ),
             pn.pane.Markdown(

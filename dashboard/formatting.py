@@ -3,8 +3,8 @@
 Column labels come from :mod:`scoring.schema` (one source of truth, English and French);
 the API labels model features itself. Numbers, amounts and durations are formatted by
 :mod:`scoring.wording.formats`, as in the API's reasons; this module applies them to the
-application's columns and the model's features, and turns a decision into a sentence (the
-phrases are in :mod:`dashboard.wording`).
+application's columns and the model's features, and turns a recommendation into a sentence
+(the phrases are in :mod:`dashboard.wording`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import math
 import re
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from dashboard.config import DEFAULT_TIMEZONE
 from dashboard.wording import word
 from scoring.schema import APPLICATION_TRAIN
 from scoring.schema.common import DAYS_PER_MONTH, SENTINEL_DAYS
@@ -98,12 +100,28 @@ def feature_value(
     return number(value, language, decimals)
 
 
-def verdict(decision: str, probability: float, threshold: float, language: Language) -> str:
-    """The decision as a sentence for a non-expert, with the risk and the limit."""
-    key = "granted" if decision == "granted" else "refused"
+def verdict(
+    recommendation: str,
+    probability: float,
+    threshold: float,
+    language: Language,
+    band: float = 0.0,
+) -> str:
+    """The model's recommendation as a sentence for a non-expert, with the risk and the
+    limit; in the review band, that a person decides."""
     return word(
-        key, language, risk=percent(probability, language), limit=percent(threshold, language)
+        f"verdict_{recommendation}",
+        language,
+        risk=percent(probability, language),
+        limit=percent(threshold, language),
+        band=band_points(band, language),
     )
+
+
+def band_points(band: float, language: Language) -> str:
+    """The review band's half-width in points: "2", "1,5"."""
+    points_ = round(band * 100, 1)
+    return number(points_, language, 0 if points_ == int(points_) else 1)
 
 
 def distance(probability: float, threshold: float, language: Language) -> str:
@@ -124,3 +142,10 @@ def trained_on(tag: str, created: str | None, language: Language) -> str:
         return word("model", language, tag=tag)
     day = datetime.fromisoformat(created).date()
     return word("model_trained", language, tag=tag, date=date(day, language))
+
+
+def moment(timestamp: str, language: Language, zone: str = DEFAULT_TIMEZONE) -> str:
+    """An ISO 8601 time from the records, in the advisors' time zone and words:
+    "7 December 2026 at 10:14" / "7 décembre 2026 à 10:14"."""
+    when = datetime.fromisoformat(timestamp).astimezone(ZoneInfo(zone))
+    return word("at_time", language, date=date(when.date(), language), time=f"{when:%H:%M}")

@@ -96,7 +96,7 @@ class ProfileView(Viewer):
     def _content(self) -> pn.viewable.Viewable:
         client, language = self.store.client, self.store.language
         if not client:
-            return pn.Column()  # the decision above says why there is nothing to show
+            return pn.Column()  # the recommendation above says why there is nothing to show
         rows = profile_rows(client["application"], language, self.store.currency)
         cards = [
             pn.Card(pn.pane.HTML(rows_html(r)), title=title, collapsible=False, min_width=280)

@@ -1,7 +1,7 @@
 """The what-if logic, in plain functions tested without a browser.
 
 A scenario is the client's application with new actionable amounts, re-scored by the API
-with the client's stored history, so its answer is exactly what the API would decide. The
+with the client's stored history, so its answer is exactly what the API would recommend. The
 advisor's first question, "how much could this client borrow?", is one /predict_batch call
 over a grid of amounts with the term kept, rather than forty round trips.
 """
@@ -93,7 +93,7 @@ def _ratio(annuity: float | None, credit: float | None) -> float | None:
 class LargestGranted:
     """The answer to "how much could this client borrow?" over a grid of amounts."""
 
-    amount: float | None  # the largest amount granted; None when none is
+    amount: float | None  # the largest amount recommended for a grant; None when none is
     all_granted: bool
     low: float
     high: float
@@ -102,10 +102,11 @@ class LargestGranted:
 def largest_granted(
     amounts: Sequence[float], results: Sequence[Mapping[str, Any]]
 ) -> LargestGranted:
-    """The largest amount whose decision is ``granted`` in a /predict_batch answer."""
+    """The largest amount the model recommends granting in a /predict_batch answer (an
+    amount in the review band is left to a person, so it does not count as granted)."""
     if len(amounts) != len(results) or not amounts:
         raise ValueError(f"{len(results)} results for {len(amounts)} amounts")
-    granted = [a for a, r in zip(amounts, results, strict=True) if r["decision"] == "granted"]
+    granted = [a for a, r in zip(amounts, results, strict=True) if r["recommendation"] == "granted"]
     return LargestGranted(
         amount=max(granted) if granted else None,
         all_granted=len(granted) == len(amounts),

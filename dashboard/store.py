@@ -1,8 +1,11 @@
-"""The state of one advisor's session: which client, in which language, and what the API said.
+"""The state of one person's session: who they are, which client, in which language, and what
+the API said.
 
 No UI code: views read these parameters and call :meth:`DashboardStore.select`. Every API
 failure becomes the ``error`` message and empties the data it concerns, so no view ever
-shows a decision next to an error about it, and the next action simply tries again.
+shows a recommendation next to an error about it, and the next action simply tries again.
+Opening a client or switching language asks the API with the purpose ``view``: looking at a
+file is recorded as an inquiry, never as a decision.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import panel as pn
 import param
 
 from dashboard.api import ApiError, CreditApi
-from dashboard.config import DEFAULT_CURRENCY, DEFAULT_SNAPSHOT_PATH
+from dashboard.config import DEFAULT_CURRENCY, DEFAULT_SNAPSHOT_PATH, DEFAULT_TIMEZONE
+from dashboard.people import LEAST, ROLES
 from dashboard.wording import word
 from scoring.wording import LANGUAGES, Language
 
@@ -41,16 +45,29 @@ class Message:
         return word(self.key, language, **self.fields)
 
 
-@pn.cache(ttl=MODEL_INFO_TTL)
+# Every session's client shares one connection: one /model answer serves them all.
+@pn.cache(ttl=MODEL_INFO_TTL, hash_funcs={CreditApi: lambda api: str(api.connection).encode()})
 def fetch_model_info(api: CreditApi) -> dict[str, Any]:
     """GET /model once for every session of the process (failures are not cached)."""
     return api.model()
 
 
 class DashboardStore(param.Parameterized):
-    """The selected client, its data and explanation, the language, and the last error."""
+    """Who is signed in, the selected client, its data, explanation and decisions, the
+    language, and the last error."""
 
-    api = param.ClassSelector(class_=CreditApi, constant=True, doc="Client of the scoring API.")
+    api = param.ClassSelector(
+        class_=CreditApi, constant=True, doc="Client of the scoring API, acting for ``user``."
+    )
+    role = param.Selector(
+        default=LEAST,
+        objects=list(ROLES),
+        constant=True,
+        doc="What the dashboard offers: a supervisor also overrides and sees the review queue.",
+    )
+    timezone = param.String(
+        default=DEFAULT_TIMEZONE, constant=True, doc="Time zone of the times shown."
+    )
     client_id = param.Integer(
         default=None, allow_None=True, bounds=(0, None), doc="SK_ID_CURR of the client shown."
     )
@@ -66,6 +83,9 @@ class DashboardStore(param.Parameterized):
     )
     explanation = param.Dict(
         default={}, doc="POST /explain of the client, in the current language."
+    )
+    decisions = param.Dict(
+        default={}, doc="POST /decisions/history of the client: its decisions and the current."
     )
     model_info = param.Dict(
         default={}, doc="GET /model: tag, threshold, features, groups and card."
@@ -84,6 +104,16 @@ class DashboardStore(param.Parameterized):
 
     _failure: Said | None = None  # what ``error`` says, to say it again in another language
 
+    @property
+    def user(self) -> str:
+        """The signed-in person the API calls are made for ("" outside a server session)."""
+        return self.api.acting_user or "" if self.api is not None else ""
+
+    @property
+    def supervisor(self) -> bool:
+        """Whether to offer overrides, review-band decisions and the review queue."""
+        return self.role == "supervisor"
+
     def select(self, client_id: int) -> bool:
         """Show ``client_id``; selecting the client already shown loads it again (a retry)."""
         if client_id == self.client_id:
@@ -93,25 +123,43 @@ class DashboardStore(param.Parameterized):
 
     @param.depends("client_id", watch=True)
     def load(self) -> bool:
-        """Load the client and its explanation; on failure set ``error`` and show nothing."""
+        """Load the client, its explanation and its decisions; on failure set ``error`` and
+        show nothing."""
         if self.client_id is None:
-            self.param.update(client={}, explanation={}, error="")
+            self.param.update(client={}, explanation={}, decisions={}, error="")
             return False
         client_id = self.client_id
         loaded = self.attempt(
             lambda api: (
                 fetch_model_info(api),
                 api.client(client_id),
-                api.explain(client_id, language=self.language),
+                api.explain(client_id, purpose="view", language=self.language),
+                api.decision_history(client_id),
             )
         )
         if loaded is None:
-            self.param.update(client={}, explanation={})
+            self.param.update(client={}, explanation={}, decisions={})
             return False
-        info, client, explanation = loaded
+        info, client, explanation, decisions = loaded
         recent = [client_id, *(c for c in self.recent if c != client_id)][:MAX_RECENT]
-        self.param.update(model_info=info, client=client, explanation=explanation, recent=recent)
+        self.param.update(
+            model_info=info,
+            client=client,
+            explanation=explanation,
+            decisions=decisions,
+            recent=recent,
+        )
         return True
+
+    def reload_decisions(self) -> bool:
+        """Read the client's decisions again, e.g. after one was recorded."""
+        if self.client_id is None:
+            return False
+        client_id = self.client_id
+        decisions = self.attempt(lambda api: api.decision_history(client_id))
+        if decisions is not None:
+            self.decisions = decisions
+        return decisions is not None
 
     def load_model_info(self) -> bool:
         """Fetch the model description (cached for the process), e.g. before any client."""
@@ -126,7 +174,9 @@ class DashboardStore(param.Parameterized):
         if not self.explanation or self.client_id is None:
             return
         client_id = self.client_id
-        explanation = self.attempt(lambda api: api.explain(client_id, language=self.language))
+        explanation = self.attempt(
+            lambda api: api.explain(client_id, purpose="view", language=self.language)
+        )
         self.explanation = explanation or {}
 
     def attempt(self, call: Callable[[CreditApi], T]) -> T | None:

@@ -3,8 +3,9 @@
 The amounts are parameters of the view, typed in :class:`NumberField` boxes that read the
 advisor's notation; the term and the annuity stay consistent (term = credit / annuity, and
 a new credit keeps the term). A re-score needs only the probability, so it is one
-``/predict``. Any edit clears the answers given for the amounts before it, so what is shown
-always matches the boxes. The logic lives in :mod:`dashboard.scenario`.
+``/predict``; every call is a simulation (purpose ``what-if``), never a decision. Any edit
+clears the answers given for the amounts before it, so what is shown always matches the
+boxes. The logic lives in :mod:`dashboard.scenario`.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _amount(doc: str) -> param.Number:
 
 
 class WhatIfView(Viewer):
-    """The client's amounts, editable, with the re-scored decision and what changed."""
+    """The client's amounts, editable, with the re-scored recommendation and what changed."""
 
     store = param.ClassSelector(class_=DashboardStore, doc="The session's state.")
     credit = _amount("Credit amount of the scenario (AMT_CREDIT).")
@@ -55,11 +56,11 @@ class WhatIfView(Viewer):
     edited = param.List(default=[], item_type=str, doc="Fields the advisor changed, in order.")
     rescore = param.Action(lambda view: view.score(), doc="Re-score the scenario (POST /predict).")
     find_largest = param.Action(
-        lambda view: view.largest(), doc="Largest credit granted, term kept (/predict_batch)."
+        lambda view: view.largest(), doc="Largest credit recommended, term kept (/predict_batch)."
     )
     result = param.Dict(default={}, doc="POST /predict answer for the scenario.")
     outcome = param.ClassSelector(
-        class_=LargestGranted, allow_None=True, doc="Largest credit granted over the grid."
+        class_=LargestGranted, allow_None=True, doc="Largest credit recommended over the grid."
     )
     _syncing = False  # set while one amount updates another, so they do not loop
 
@@ -103,19 +104,22 @@ class WhatIfView(Viewer):
             return
         application = modified_application(client["application"], self.changes())
         result = self.store.attempt(
-            lambda api: api.predict(application=application, history=client["history"])
+            lambda api: api.predict(
+                application=application, history=client["history"], purpose="what-if"
+            )
         )
         self.result = result or {}
 
     def largest(self) -> None:
-        """The largest credit granted, from 10 % to 300 % of the amount entered, in one batch."""
+        """The largest credit the model recommends granting, from 10 % to 300 % of the amount
+        entered, in one batch."""
         client = self.store.client
         if not client or not self.credit:
             return
         application = modified_application(client["application"], self.changes())
         amounts = amount_grid(self.credit)
         items = grid_items(application, client["history"], amounts)
-        answer = self.store.attempt(lambda api: api.predict_batch(items))
+        answer = self.store.attempt(lambda api: api.predict_batch(items, purpose="what-if"))
         self.outcome = None if answer is None else largest_granted(amounts, answer["results"])
 
     def _edited(self, *events: param.parameterized.Event) -> None:
@@ -170,7 +174,7 @@ class WhatIfView(Viewer):
     @param.depends("store.client", "store.language")
     def _form(self) -> pn.viewable.Viewable:
         if not self.store.client:
-            return pn.Column()  # the decision above says why there is nothing to show
+            return pn.Column()  # the recommendation above says why there is nothing to show
         language = self.store.language
         return pn.Column(
             pn.pane.Markdown(f"## {word('whatif_title', language)}"),

@@ -1,4 +1,4 @@
-"""Why: the principal reasons of the decision, and the risk built up group by group.
+"""Why: the principal reasons of the recommendation, and the risk built up group by group.
 
 Everything comes from POST /explain in the advisor's language: the reasons are the API's
 sentences (the ones a letter to the client would state), the groups are human concepts
@@ -92,11 +92,11 @@ def groups_table(explanation: Mapping[str, Any], language: Language) -> pd.DataF
 
 
 def reasons_markdown(explanation: Mapping[str, Any], language: Language) -> str:
-    """The API's principal reasons, titled for this decision, each with its arrow."""
+    """The API's principal reasons, titled for this recommendation, each with its arrow."""
     reasons: Sequence[Mapping[str, Any]] = explanation["reasons"]
     if not reasons:
         return ""
-    title = word(f"reasons_{explanation['decision']}", language)
+    title = word(f"reasons_{explanation['recommendation']}", language)
     lines = [f"### {title}", ""]
     lines += [
         f"- {ARROWS[reason['direction']]} {html.escape(reason['text'], quote=False)}"
@@ -117,7 +117,7 @@ class WhyView(Viewer):
     def _content(self) -> pn.viewable.Viewable:
         explanation, info = self.store.explanation, self.store.model_info
         if not explanation:
-            return pn.Column()  # the decision above says why there is nothing to show
+            return pn.Column()  # the recommendation above says why there is nothing to show
         language = explanation.get("language", self.store.language)
         overall = group_shares(info, language)
         figure = waterfall(

@@ -1,4 +1,4 @@
-"""The figures of "Why this decision", in risk points an advisor can say out loud.
+"""The figures of "Why this recommendation", in risk points an advisor can say out loud.
 
 The waterfall starts at the risk of an applicant whose factors are all average and adds
 the API's groups one at a time, in the order the API gives (largest first), to the

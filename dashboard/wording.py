@@ -10,36 +10,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from dashboard.decision_wording import DECISION_WORDS
 from scoring.wording import Language
 
-WORDS: dict[Language, dict[str, str]] = {
+_WORDS: dict[Language, dict[str, str]] = {
     "en": {
         # tabs
         "tab_why": "Why",
         "tab_profile": "The client",
         "tab_peers": "Other clients",
         "tab_whatif": "What if?",
-        "decision_title": "Decision for client {client_id}",
-        "why_title": "Why this decision",
+        "decision_title": "Recommendation for client {client_id}",
+        "why_title": "Why this recommendation",
         "profile_title": "The client's information",
         "whatif_title": "What if the application changed?",
-        # decision
-        "granted": "The application would be granted: estimated risk {risk}, below the "
-        "{limit} limit.",
-        "refused": "The application would be refused: estimated risk {risk}, at or above "
-        "the {limit} limit.",
+        # recommendation (its verdicts are in dashboard.decision_wording)
         "below": "▼ {points} points below the limit",
         "above": "▲ {points} points above the limit",
         "model": "Model {tag}",
         "model_trained": "Model {tag}, trained on {date}",
         "limit": "limit {limit}",
         "client_marker": "this client {risk}",
-        "grant_zone": "granted",
-        "refusal_zone": "refused (hatched)",
+        "grant_zone": "grant",
+        "refusal_zone": "refuse (hatched)",
         "risk_axis": "Estimated risk of payment difficulties (%)",
         # why
-        "reasons_refused": "Main reasons for the refusal",
-        "reasons_granted": "Main reasons for granting the credit",
+        "reasons_refused": "Main reasons the model recommends refusing",
+        "reasons_granted": "Main reasons the model recommends granting",
         "steps_title": "From the average applicant's risk to this client's",
         "steps_hint": "Each bar is how much a group of the client's factors moves the "
         "estimated risk, in percentage points, starting from an applicant whose factors "
@@ -76,7 +73,7 @@ WORDS: dict[Language, dict[str, str]] = {
         "example_amount": "100,000 or 100000.50",
         "example_term": "36 or 36.5",
         "rescore": "Re-score",
-        "largest": "Largest credit granted",
+        "largest": "Largest credit recommended",
         "scenario_title": "With these changes",
         "change": "What changed",
         "before": "Before",
@@ -85,16 +82,17 @@ WORDS: dict[Language, dict[str, str]] = {
         "follows_term": "{label} (from the new annuity)",
         "risk_row": "Estimated risk",
         "risk_after": "{risk} ({points})",
-        "largest_found": "The largest amount granted with the same term is {amount} "
-        "(amount entered: {requested}).",
-        "none_granted": "No amount between {low} and {high} would be granted with this term.",
-        "all_granted": "Every amount tried, up to {high}, would be granted.",
+        "largest_found": "The largest amount the model recommends granting with the same "
+        "term is {amount} (amount entered: {requested}).",
+        "none_granted": "The model recommends granting no amount between {low} and {high} "
+        "with this term.",
+        "all_granted": "The model recommends granting every amount tried, up to {high}.",
         # selection and status
         "search": "Client ID",
         "search_hint": "Type digits of a client ID",
         "show": "Show",
         "recent": "Recent clients",
-        "choose": "Choose a client to see the decision.",
+        "choose": "Choose a client to see the recommendation.",
         "not_an_id": "'{text}' is not a client ID: type digits only.",
         # the scoring service's failures
         "api_timeout": "The scoring service at {url} did not answer within {seconds} s; try "
@@ -119,24 +117,21 @@ WORDS: dict[Language, dict[str, str]] = {
         "tab_profile": "Le client",
         "tab_peers": "Autres clients",
         "tab_whatif": "Et si ?",
-        "decision_title": "Décision pour le client {client_id}",
-        "why_title": "Pourquoi cette décision",
+        "decision_title": "Recommandation pour le client {client_id}",
+        "why_title": "Pourquoi cette recommandation",
         "profile_title": "Les informations du client",
         "whatif_title": "Et si la demande changeait ?",
-        "granted": "La demande serait acceptée : risque estimé {risk}, sous la limite de {limit}.",
-        "refused": "La demande serait refusée : risque estimé {risk}, au niveau ou au-dessus "
-        "de la limite de {limit}.",
         "below": "▼ {points} points sous la limite",
         "above": "▲ {points} points au-dessus de la limite",
         "model": "Modèle {tag}",
         "model_trained": "Modèle {tag}, entraîné le {date}",
         "limit": "limite {limit}",
         "client_marker": "ce client {risk}",
-        "grant_zone": "accepté",
-        "refusal_zone": "refusé (hachuré)",
+        "grant_zone": "accord",
+        "refusal_zone": "refus (hachuré)",
         "risk_axis": "Risque estimé de difficultés de paiement (%)",
-        "reasons_refused": "Principales raisons du refus",
-        "reasons_granted": "Principales raisons de l'accord",
+        "reasons_refused": "Principales raisons de la recommandation de refus",
+        "reasons_granted": "Principales raisons de la recommandation d'accord",
         "steps_title": "Du risque du demandeur moyen à celui de ce client",
         "steps_hint": "Chaque barre montre de combien un groupe de facteurs du client "
         "déplace le risque estimé, en points de pourcentage, en partant d'un demandeur dont "
@@ -172,7 +167,7 @@ WORDS: dict[Language, dict[str, str]] = {
         "example_amount": "100 000 ou 100 000,50",
         "example_term": "36 ou 36,5",
         "rescore": "Recalculer",
-        "largest": "Crédit maximal accepté",
+        "largest": "Crédit maximal recommandé",
         "scenario_title": "Avec ces changements",
         "change": "Ce qui change",
         "before": "Avant",
@@ -181,15 +176,16 @@ WORDS: dict[Language, dict[str, str]] = {
         "follows_term": "{label} (d'après la nouvelle annuité)",
         "risk_row": "Risque estimé",
         "risk_after": "{risk} ({points})",
-        "largest_found": "Le montant le plus élevé accepté avec la même durée est {amount} "
-        "(montant saisi : {requested}).",
-        "none_granted": "Aucun montant entre {low} et {high} ne serait accepté avec cette durée.",
-        "all_granted": "Tous les montants essayés, jusqu'à {high}, seraient acceptés.",
+        "largest_found": "Le montant le plus élevé que le modèle recommande d'accorder avec "
+        "la même durée est {amount} (montant saisi : {requested}).",
+        "none_granted": "Le modèle ne recommande d'accorder aucun montant entre {low} et "
+        "{high} avec cette durée.",
+        "all_granted": "Le modèle recommande d'accorder tous les montants essayés, jusqu'à {high}.",
         "search": "Identifiant client",
         "search_hint": "Tapez des chiffres d'un identifiant",
         "show": "Afficher",
         "recent": "Clients récents",
-        "choose": "Choisissez un client pour voir la décision.",
+        "choose": "Choisissez un client pour voir la recommandation.",
         "not_an_id": "« {text} » n'est pas un identifiant client : tapez uniquement des chiffres.",
         "api_timeout": "Le service de score à l'adresse {url} n'a pas répondu en {seconds} s ; "
         "réessayez dans un instant.",
@@ -208,6 +204,11 @@ WORDS: dict[Language, dict[str, str]] = {
         "no": "non",
         "not_employed": "sans emploi / retraité",
     },
+}
+
+
+WORDS: dict[Language, dict[str, str]] = {
+    language: {**phrases, **DECISION_WORDS[language]} for language, phrases in _WORDS.items()
 }
 
 

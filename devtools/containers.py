@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 
 from devtools.servers import stop
@@ -43,6 +45,21 @@ def image_exists(engine: str, image: str) -> bool:
     if engine == "buildah":
         return _succeeds(["buildah", "inspect", "--type", "image", image])
     return _succeeds([engine, "image", "inspect", image])
+
+
+def image_created(engine: str, image: str) -> float:
+    """When ``image`` was built, in seconds since the epoch."""
+    if engine == "buildah":
+        command = ["buildah", "inspect", "--type", "image", "--format", "{{.OCIv1.Created.Unix}}"]
+        return float(_output([*command, image]).strip())
+    if engine == "podman":
+        return float(
+            _output(["podman", "image", "inspect", "--format", "{{.Created.Unix}}", image])
+        )
+    created = _output(["docker", "image", "inspect", "--format", "{{.Created}}", image]).strip()
+    # Docker writes nanoseconds; Python parses at most microseconds.
+    created = re.sub(r"(\.\d{6})\d+", r"\1", created).replace("Z", "+00:00")
+    return datetime.fromisoformat(created).timestamp()
 
 
 @contextlib.contextmanager

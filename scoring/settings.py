@@ -15,6 +15,10 @@ git-ignored ``.env`` of the working directory (the usual dotenv rule), so an exp
 | ``CREDIT_MAX_BODY_BYTES`` | ``67108864`` (64 MiB) | largest request body read |
 | ``CREDIT_WORKERS`` | ``1`` | BentoML worker processes |
 | ``CREDIT_CURRENCY`` | ``€`` | shown after every amount the reasons quote |
+| ``CREDIT_REVIEW_BAND`` | ``0.02`` | half-width of the band around the threshold left to a person |
+| ``CREDIT_LENDER_EMAIL`` | the product's service address | where refused applicants write |
+| ``CREDIT_LENDER_ADDRESS`` | none | the letters' postal address, lines separated by `` | `` |
+| ``CREDIT_LENDER_PHONE`` | none | the letters' telephone line |
 """
 
 from __future__ import annotations
@@ -59,6 +63,22 @@ class ServiceSettings(BaseSettings):
     )
     workers: int = Field(1, ge=1, description="BentoML worker processes.")
     currency: str = Field("€", max_length=8, description="Shown after amounts in reasons.")
+    lender_email: str = Field(
+        "service-clients@pret-a-depenser.fr",
+        max_length=200,
+        description="Where a refused applicant asks for a review (the letter says it).",
+    )
+    lender_address: str = Field(
+        "", max_length=400, description="Postal address of the letters, lines split by ' | '."
+    )
+    lender_phone: str = Field("", max_length=40, description="Telephone line of the letters.")
+    review_band: float = Field(
+        0.02,
+        ge=0.0,
+        le=0.2,
+        description="Scores within this distance of the threshold (probability points, "
+        "0.02 = ±2 points) are recommended for review: a person decides.",
+    )
 
     @classmethod
     def variable(cls, field: str) -> str:

@@ -36,6 +36,7 @@ MODEL_FREE = (
     "scoring.wording",
     "scoring.features",
     "scoring.descriptors",
+    "scoring.policy",
 )
 HEAVY = ("bentoml", "onnxruntime", "lightgbm", "sklearn")
 

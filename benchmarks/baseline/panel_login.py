@@ -4,8 +4,8 @@
 times both to the login page, so the ratio says how much of the start is the dashboard's.
 Nothing here belongs to the product: it imports Panel and nothing else.
 
-Usage: .venv/bin/python -m benchmarks.baseline.panel_login --port 5007  (DASHBOARD_USER,
-DASHBOARD_PASSWORD and DASHBOARD_COOKIE_SECRET as for the dashboard)
+Usage: .venv/bin/python -m benchmarks.baseline.panel_login --port 5007
+(DASHBOARD_COOKIE_SECRET as for the dashboard; nobody signs in, the password is random)
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    user = os.environ.get("DASHBOARD_USER") or "advisor"
-    password = os.environ.get("DASHBOARD_PASSWORD") or secrets.token_urlsafe(12)
     server = pn.serve(
         lambda: pn.pane.Markdown("# Logged in"),
         port=args.port,
         address="127.0.0.1",
-        basic_auth={user: password},
+        basic_auth={"advisor": secrets.token_urlsafe(12)},
         cookie_secret=os.environ.get("DASHBOARD_COOKIE_SECRET") or secrets.token_urlsafe(32),
         title="Panel floor",
         show=False,

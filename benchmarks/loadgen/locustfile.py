@@ -4,13 +4,23 @@ Run headless in a process of its own (see :mod:`benchmarks.loadgen.run`): locust
 gevent and monkey-patches the standard library, which must never happen inside pytest or a
 benchmark. The user records every request itself, from locust's request event: latencies
 stay exact floats (locust's statistics round them) and the request ids of every 2xx answer
-are kept, which is what the no-data-loss checks compare with the audit table.
+are kept, which is what the no-data-loss checks compare with the records. A decision is
+recorded twice: when it is about to be sent (so a call cut short by the end of the run is
+still known), and when its answer arrives, with its idempotency key and decision id.
+
+Locust rather than a hand-written loop of threads: a task is plain Python, so each decision
+gets a body of its own (a fresh client, a new key) and follow-up calls (a retry with the same
+key, a revision naming the decision just made) at no cost to the load it generates.
 
 Environment (``LOADGEN_`` rather than ``LOCUST_``, which locust reads as its own options):
 
 - ``LOADGEN_PAYLOADS``: JSON file holding a list of request bodies ``{"application": ...}``;
 - ``LOADGEN_MIX``: JSON integer weights per endpoint, e.g. ``{"predict": 8, "explain": 1,
-  "predict_batch": 1}`` (an endpoint of weight 0 is never called);
+  "predict_batch": 1, "decisions": 2}`` (an endpoint of weight 0 is never called);
+- ``LOADGEN_DECISIONS``: JSON options of ``POST /decisions`` (see
+  :mod:`benchmarks.loadgen.decision_bodies`): ``run`` (which range of reserved client ids),
+  ``key_prefix`` (of the idempotency keys; random by default), ``retry`` and ``revise``
+  (shares of acknowledged decisions sent again with the same key, and revised);
 - ``LOADGEN_BATCH_SIZE``: applications per /predict_batch request (default 100);
 - ``LOADGEN_TOKEN``: bearer token, sent when not empty;
 - ``LOADGEN_SECONDS``: length of the run, counted from the first user's start (locust's own
@@ -25,6 +35,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import secrets
 import time
 from itertools import cycle
 from pathlib import Path
@@ -33,7 +44,9 @@ from typing import Any
 import gevent
 from locust import FastHttpUser, constant, events, task
 
-ENDPOINTS = ("predict", "explain", "predict_batch")
+from benchmarks.loadgen.decision_bodies import DecisionCall, DecisionSource
+
+ENDPOINTS = ("predict", "explain", "predict_batch", "decisions")
 PAYLOADS: list[dict[str, Any]] = json.loads(Path(os.environ["LOADGEN_PAYLOADS"]).read_text())
 MIX: dict[str, int] = json.loads(os.environ.get("LOADGEN_MIX", '{"predict": 1}'))
 BATCH_SIZE = int(os.environ.get("LOADGEN_BATCH_SIZE", "100"))
@@ -41,6 +54,7 @@ TOKEN = os.environ.get("LOADGEN_TOKEN", "")
 SECONDS = float(os.environ["LOADGEN_SECONDS"])
 MAX_REQUESTS = int(os.environ.get("LOADGEN_MAX_REQUESTS", "0"))
 OUTPUT = os.environ["LOADGEN_OUTPUT"]
+DECIDING: dict[str, Any] = json.loads(os.environ.get("LOADGEN_DECISIONS", "{}"))
 
 if unknown := set(MIX) - set(ENDPOINTS):
     raise SystemExit(f"LOADGEN_MIX: unknown endpoints {sorted(unknown)}; known: {ENDPOINTS}")
@@ -59,8 +73,16 @@ BATCH_BODIES = [
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 if TOKEN:
     HEADERS["Authorization"] = f"Bearer {TOKEN}"
+SOURCE = DecisionSource(
+    PAYLOADS, int(DECIDING.get("run", 0)), DECIDING.get("key_prefix") or secrets.token_hex(4)
+)
+RETRY_SHARE = float(DECIDING.get("retry", 0.0))
+REVISE_SHARE = float(DECIDING.get("revise", 0.0))
+
+REFUSED_CALL = ""  # a decision call answered 4xx: not recorded, not retried, not revised
 
 _requests: list[dict[str, Any]] = []
+_decisions_sent: list[dict[str, Any]] = []
 _run: dict[str, Any] = {}
 
 
@@ -72,16 +94,25 @@ def _acknowledged(endpoint: str, body: bytes) -> list[str]:
     answer = json.loads(body)
     if endpoint == "predict_batch":
         return [item["request_id"] for item in answer["results"]]
+    if endpoint == "decisions":
+        return [answer["decision_id"]]
     return [answer["request_id"]]
 
 
 @events.request.add_listener
-def _on_request(name, response_time, response, exception, start_time, **_: Any) -> None:
+def _on_request(
+    name, response_time, response, exception, start_time, context=None, **_: Any
+) -> None:
     status = getattr(response, "status_code", 0) or 0
     record = {"endpoint": name, "status": status, "ms": response_time, "start": start_time}
+    detail = (context or {}).get("decision")
+    if detail is not None:
+        record["detail"] = dict(detail)
     if exception is None and 200 <= status < 300:
         try:
             record["ids"] = _acknowledged(name, response.content)
+            if detail is not None:
+                record["detail"]["replayed"] = json.loads(response.content)["replayed"]
         except (ValueError, KeyError, TypeError) as error:
             record["error"] = f"bad_body:{type(error).__name__}"
     elif status >= 300:
@@ -102,12 +133,14 @@ def _on_start(environment: Any, **_: Any) -> None:
 
 @events.test_stop.add_listener
 def _write_output(**_: Any) -> None:
-    """Every request (endpoint, status, ms, start epoch, ids or error), the run's length and
-    the CPU seconds this process used while it ran."""
+    """Every request (endpoint, status, ms, start epoch, ids or error, a decision's detail),
+    every decision call as it was about to be sent, the run's length and the CPU seconds this
+    process used while it ran."""
     document = {
         "duration_s": time.monotonic() - _run["start"],
         "cpu_s": time.process_time() - _run["cpu"],
         "requests": _requests,
+        "decisions_sent": _decisions_sent,
     }
     Path(OUTPUT).write_text(json.dumps(document))
 
@@ -122,6 +155,7 @@ class ApiUser(FastHttpUser):
         offset = random.randrange(len(SINGLE_BODIES))
         self._singles = cycle(SINGLE_BODIES[offset:] + SINGLE_BODIES[:offset])
         self._batches = cycle(BATCH_BODIES)
+        self._rng = random.Random()
 
     def _post(self, endpoint: str, body: bytes) -> None:
         self.client.post(f"/{endpoint}", data=body, headers=HEADERS, name=endpoint)
@@ -137,3 +171,33 @@ class ApiUser(FastHttpUser):
     @task(int(MIX.get("predict_batch", 0)))
     def predict_batch(self) -> None:
         self._post("predict_batch", next(self._batches))
+
+    @task(int(MIX.get("decisions", 0)))
+    def decisions(self) -> None:
+        """A new decision, sent again with its key when its outcome is unknown, or for a share
+        of them deliberately; then, for a share, revised."""
+        call = SOURCE.new(self._rng)
+        decision_id = self._decide(call, retry=False)
+        if decision_id is None:  # the caller cannot tell whether it was recorded: it retries
+            decision_id = self._decide(call, retry=True)
+        elif decision_id and self._rng.random() < RETRY_SHARE:
+            self._decide(call, retry=True)
+        if decision_id and self._rng.random() < REVISE_SHARE:
+            self._decide(SOURCE.revision(call, decision_id), retry=False)
+
+    def _decide(self, call: DecisionCall, retry: bool) -> str | None:
+        """Send ``call``: its decision id when acknowledged, None when the outcome is unknown
+        (no answer, or 5xx), :data:`REFUSED_CALL` when refused (4xx: never retried)."""
+        detail = {**call.detail, "retry": retry}
+        _decisions_sent.append(detail)
+        response = self.client.post(
+            "/decisions", data=call.body, headers=HEADERS, name="decisions",
+            context={"decision": detail},
+        )  # fmt: skip
+        status = response.status_code or 0
+        if 200 <= status < 300:
+            try:
+                return str(json.loads(response.content)["decision_id"])
+            except (ValueError, KeyError, TypeError):
+                return None
+        return None if status == 0 or status >= 500 else REFUSED_CALL

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,7 +23,7 @@ import numpy as np
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 ROOT = LOCUSTFILE.parents[2]
-ENDPOINTS = ("predict", "explain", "predict_batch")
+ENDPOINTS = ("predict", "explain", "predict_batch", "decisions")
 # Locust needs a few seconds to start and to write its output, beyond the run itself.
 STARTUP_ALLOWANCE_S = 60
 
@@ -35,6 +35,7 @@ class Mix:
     predict: int = 0
     explain: int = 0
     predict_batch: int = 0
+    decisions: int = 0
     batch_size: int = 100
 
     @classmethod
@@ -57,6 +58,8 @@ class Request(NamedTuple):
     start: float  # epoch seconds
     error: str | None
     ids: tuple[str, ...]
+    # A decision call: key, kind (new, revise), client, retry, and replayed when answered.
+    detail: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class LoadResult:
     requests: list[Request]
     duration_s: float
     load_tool_cpu_s: float
+    # Every decision call as it was about to be sent (its request may never have ended).
+    decisions_sent: list[dict[str, Any]] = field(default_factory=list)
 
     def latencies(self, endpoint: str | None = None) -> np.ndarray:
         """Latencies in ms of the acknowledged requests (of one endpoint, or all)."""
@@ -114,11 +119,13 @@ def run_load(
     max_requests: int = 0,
     spawn_rate: float | None = None,
     stop_timeout: int = 60,
+    deciding: dict[str, Any] | None = None,
 ) -> LoadResult:
     """Load ``url`` with ``users`` back-to-back users for ``seconds`` (or until
     ``max_requests`` requests have completed, when given), then wait up to ``stop_timeout`` for the
     requests in flight to finish, so that every request the server handled is answered and
-    counted. All users start within the first second by default.
+    counted. All users start within the first second by default. ``deciding`` holds the
+    options of ``POST /decisions`` calls (``LOADGEN_DECISIONS`` of the locustfile).
     """
     if not mix.weights():
         raise ValueError(f"the mix {mix} calls no endpoint: give one a positive weight")
@@ -134,6 +141,7 @@ def run_load(
             "LOADGEN_SECONDS": str(seconds),
             "LOADGEN_MAX_REQUESTS": str(max_requests),
             "LOADGEN_OUTPUT": str(output),
+            "LOADGEN_DECISIONS": json.dumps(deciding or {}),
         }
         command = [
             sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
@@ -157,6 +165,7 @@ def run_load(
         requests=[_request(record) for record in document["requests"]],
         duration_s=document["duration_s"],
         load_tool_cpu_s=document["cpu_s"],
+        decisions_sent=document.get("decisions_sent", []),
     )
 
 
@@ -168,4 +177,5 @@ def _request(record: dict[str, Any]) -> Request:
         start=record["start"],
         error=record.get("error"),
         ids=tuple(record.get("ids", ())),
+        detail=record.get("detail"),
     )

@@ -22,8 +22,8 @@ from scoring.features import FEATURE_NAMES, FeatureMatrix, build_batch
 from scoring.model import store
 from scoring.model.contract import INPUT_NAME, PROBABILITIES, as_model_input
 from scoring.model.explainer import Explanation
+from scoring.policy import GRANTED, REFUSED
 
-GRANTED, REFUSED = "granted", "refused"
 # What ONNX Runtime raises for a missing, truncated or invalid model file; none of them
 # shares a base class narrower than Exception.
 _ONNX_ERRORS = tuple(

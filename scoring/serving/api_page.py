@@ -49,12 +49,18 @@ class Example(NamedTuple):
 EXAMPLES = (
     Example("Score a known client of the portfolio", "POST", "/predict",
             {"client_id": DEMO_CLIENT_ID}),
-    Example("Explain the decision, in French", "POST", "/explain",
+    Example("Explain the score, in French", "POST", "/explain",
             {"client_id": DEMO_CLIENT_ID, "language": "fr"}),
     Example("Score a new application: these fields are required, the others are optional",
             "POST", "/predict", {"application": NEW_APPLICATION}),
     Example("Score up to 10,000 applications at once", "POST", "/predict_batch",
             {"applications": [{"application": NEW_APPLICATION}]}),
+    Example("Record the credit decision (a reason is needed when it departs from the "
+            "recommendation); the same key again returns the same record", "POST", "/decisions",
+            {"client_id": DEMO_CLIENT_ID, "final_decision": "refused", "reason": "affordability",
+             "idempotency_key": f"api-page-example-{DEMO_CLIENT_ID}"}),
+    Example("A client's decisions: what, who, when, on which model, why", "POST",
+            "/decisions/history", {"client_id": DEMO_CLIENT_ID}),
     Example("Read a known client's application and history", "POST", "/clients",
             {"client_id": DEMO_CLIENT_ID}),
     Example("The model: card, features, threshold, reason codes", "GET", "/model"),
@@ -117,7 +123,7 @@ $examples
 
 with bentoml.SyncHTTPClient("$base", token=TOKEN) as client:
     result = client.explain(client_id=$client, language="fr")
-    print(result["decision"], [reason["text"] for reason in result["reasons"]])</code></pre>
+    print(result["recommendation"], [reason["text"] for reason in result["reasons"]])</code></pre>
 
 <h2>Errors</h2>
 <p>Every error is JSON: <code>{"error": "what is wrong, in words", "detail": [...]}</code>.

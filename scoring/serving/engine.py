@@ -1,15 +1,14 @@
-"""The scoring engine behind the API: inputs → features → score → explanation → audit.
+"""The scoring engine behind the API: inputs → features → score → explanation → inquiry.
 
 Pure of HTTP: the BentoML service only wires it up, so the same engine is tested in
-process and served. A decision is returned only once its audit row is committed
-(fail closed); every failure a client can cause is a :class:`ServiceError` with the
-HTTP status and a message naming what is wrong.
+process and served. Scoring is not deciding: each call is recorded as an *inquiry* (who,
+why, which model, input hash, result), committed before the answer leaves (fail closed);
+decisions are recorded by :mod:`scoring.serving.deciding`. Every failure a client can cause
+is a :class:`ServiceError` with the HTTP status and a message naming what is wrong.
 """
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -20,9 +19,14 @@ from scoring.explain.reasons import principal_reasons, reason_codes
 from scoring.features import build_online, build_online_batch
 from scoring.features.groups import GROUPS
 from scoring.model import store
-from scoring.model.scorer import REFUSED, CreditModel
+from scoring.model.scorer import CreditModel
+from scoring.policy import REFUSED, recommend
+from scoring.records.clock import new_id
+from scoring.records.database import RecordsDatabase, RecordsUnavailable
+from scoring.records.decisions import DecisionBook
+from scoring.records.inquiries import Inquiry, InquiryLog, digest
 from scoring.serving import responses, schemas
-from scoring.serving.audit import AuditLog, AuditUnavailable, DecisionRecord, digest
+from scoring.serving.callers import Caller
 from scoring.serving.explanation import explanation_response, reason_model
 from scoring.serving.portfolio import Portfolio
 from scoring.wording import Language
@@ -48,31 +52,40 @@ class Unavailable(ServiceError):
     status = 503
 
 
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
 @dataclass
 class ScoringEngine:
-    """A loaded model with its audit log and (optional) portfolio of known clients."""
+    """A loaded model with its records and (optional) portfolio of known clients."""
 
     model: CreditModel
-    audit: AuditLog
+    database: RecordsDatabase
     portfolio: Portfolio | None
     currency: str = ""  # shown after every amount a reason quotes
+    review_band: float = 0.0  # half-width of the band around the threshold left to a person
 
     def __post_init__(self) -> None:
         self.reference = store.read_json(self.model.root / store.REFERENCE_FILE)["features"]
+        self.inquiries = InquiryLog(self.database)
+        self.decisions = DecisionBook(self.database)
 
-    def predict(self, request: schemas.ScoringRequest) -> responses.Prediction:
-        """Probability of default and decision for one application or known client."""
-        client_id, application, history = self._inputs(request)
-        values = build_online(application, history)
+    def predict(self, request: schemas.ScoringRequest, caller: Caller) -> responses.Prediction:
+        """Probability of default and recommendation for one application or known client."""
+        client_id, values = self.features(request)
         probability = float(self.model.predict_proba(values)[0])
         prediction = self._prediction(client_id, probability)
-        self._audit([_record(prediction, "predict", request, self.model)])
+        self._record([_inquiry(prediction, "predict", request, caller)])
         return prediction
 
-    def explain(self, request: schemas.ScoringRequest) -> responses.Explanation:
+    def explain(self, request: schemas.ScoringRequest, caller: Caller) -> responses.Explanation:
         """The prediction, its groups in risk points and its principal reasons."""
-        client_id, application, history = self._inputs(request)
-        values = build_online(application, history)
+        client_id, values = self.features(request)
         probability = float(self.model.predict_proba(values)[0])
         prediction = self._prediction(client_id, probability)
         result = explanation_response(
@@ -85,30 +98,34 @@ class ScoringEngine:
             self.model.columns if request.detail == "features" else None,
         )
         codes = [reason.code for reason in result.reasons]
-        self._audit([_record(prediction, "explain", request, self.model, codes)])
+        self._record([_inquiry(prediction, "explain", request, caller, codes)])
         return result
 
-    def predict_batch(self, request: schemas.BatchRequest) -> responses.BatchPrediction:
+    def predict_batch(
+        self, request: schemas.BatchRequest, caller: Caller
+    ) -> responses.BatchPrediction:
         """Score many applications in one vectorised pass; identical to single calls."""
         items = [item.to_online() for item in request.applications]
         values = build_online_batch(items)
         client_ids = [item.application.SK_ID_CURR for item in request.applications]
         probabilities = self.model.predict_proba(values)
-        decisions = self.model.decide(probabilities)
+        recommendations = recommend(probabilities, self.model.threshold, self.review_band)
         reasons = (
-            self._batch_reasons(values, decisions, request.language)
+            self._batch_reasons(values, self.model.decide(probabilities), request.language)
             if request.reasons
             else [None] * len(items)
         )
         results = [
             responses.BatchResult(
-                **self._prediction(cid, float(p), str(d)).model_dump(), reasons=why
+                **self._prediction(cid, float(p), str(r)).model_dump(), reasons=why
             )
-            for cid, p, d, why in zip(client_ids, probabilities, decisions, reasons, strict=True)
+            for cid, p, r, why in zip(
+                client_ids, probabilities, recommendations, reasons, strict=True
+            )
         ]
-        self._audit(
+        self._record(
             [
-                _record(r, "predict_batch", item, self.model, _codes(r.reasons))
+                _inquiry(r, "predict_batch", item, caller, _codes(r.reasons), request)
                 for r, item in zip(results, request.applications, strict=True)
             ]
         )
@@ -164,9 +181,15 @@ class ScoringEngine:
             ],
             "reason_codes": reason_codes(),
             "currency": self.currency,
+            "review_band": self.review_band,
         }
 
-    def _inputs(self, request: schemas.ScoringRequest) -> Inputs:
+    def features(self, request: schemas.ApplicationSource) -> tuple[int | None, np.ndarray]:
+        """The application's id (when it has one) and its model features."""
+        client_id, application, history = self._inputs(request)
+        return client_id, build_online(application, history)
+
+    def _inputs(self, request: schemas.ApplicationSource) -> Inputs:
         if request.client_id is None:
             application, history = request.to_online()
             assert request.application is not None  # else to_online() raised
@@ -183,55 +206,60 @@ class ScoringEngine:
             )
         return self.portfolio
 
+    def recommendation(self, probability: float) -> str:
+        """granted, refused or review (within the review band of the threshold)."""
+        return str(recommend(np.array([probability]), self.model.threshold, self.review_band)[0])
+
     def _prediction(
-        self, client_id: int | None, probability: float, decision: str | None = None
+        self, client_id: int | None, probability: float, recommendation: str | None = None
     ) -> responses.Prediction:
         """The answer to one application."""
-        decision = decision or str(self.model.decide(np.array([probability]))[0])
         return responses.Prediction(
             client_id=client_id,
             probability=probability,
-            decision=cast(responses.Decision, decision),  # the model's; pydantic checks it
+            # The model's, checked by pydantic.
+            recommendation=cast(Any, recommendation or self.recommendation(probability)),
             threshold=self.model.threshold,
+            review_band=self.review_band,
             model=self.model.tag,
-            request_id=new_request_id(),
+            request_id=new_id(),
         )
 
-    def _audit(self, records: Sequence[DecisionRecord]) -> None:
+    def _record(self, inquiries: Sequence[Inquiry]) -> None:
         try:
-            self.audit.record(records)
-        except AuditUnavailable as error:
-            raise Unavailable(f"decision not returned: {error}") from error
+            self.inquiries.record(inquiries)
+        except RecordsUnavailable as error:
+            raise Unavailable(f"score not returned: {error}") from error
 
 
-def new_request_id() -> str:
-    """32 hex digits, time-ordered: nanosecond clock then 64 random bits.
-
-    Random UUIDs land all over the audit table's primary-key index; time-ordered ids
-    append to it, which halves the cost of writing a 10,000-decision batch.
-    """
-    return f"{time.time_ns():016x}{secrets.token_hex(8)}"
+def input_digest(request: Any) -> str:
+    """SHA-256 of the validated request's JSON (fields in schema order, unknowns left out)."""
+    return digest(request.__pydantic_serializer__.to_json(request, exclude_none=True))
 
 
-def _record(
+def _inquiry(
     prediction: responses.Prediction,
     endpoint: str,
     request: Any,
-    model: CreditModel,
+    caller: Caller,
     reason_codes: list[str] | None = None,
-) -> DecisionRecord:
-    """The audit row: the reason codes of the decision, never the client's values."""
-    return DecisionRecord(
+    envelope: schemas.BatchRequest | None = None,
+) -> Inquiry:
+    """The inquiry row: the reason codes given, never the client's values."""
+    asked = envelope or request  # a batch item carries its batch's purpose and language
+    return Inquiry(
         request_id=prediction.request_id,
         endpoint=endpoint,
-        model_tag=model.tag,
-        threshold=model.threshold,
-        input_hash=digest(request.__pydantic_serializer__.to_json(request, exclude_none=True)),
+        purpose=asked.purpose,
+        actor=caller.actor,
+        model_tag=prediction.model,
+        threshold=prediction.threshold,
+        input_hash=input_digest(request),
         client_id=prediction.client_id,
         probability=prediction.probability,
-        decision=prediction.decision,
+        recommendation=prediction.recommendation,
         reasons=reason_codes,
-        language=getattr(request, "language", "en"),
+        language=asked.language,
     )
 
 
@@ -239,4 +267,11 @@ def _codes(reasons: list[responses.Reason] | None) -> list[str] | None:
     return None if reasons is None else [reason.code for reason in reasons]
 
 
-__all__ = ["ClientNotFound", "ScoringEngine", "ServiceError", "Unavailable"]
+__all__ = [
+    "ClientNotFound",
+    "Conflict",
+    "Forbidden",
+    "ScoringEngine",
+    "ServiceError",
+    "Unavailable",
+]

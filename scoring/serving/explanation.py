@@ -40,7 +40,7 @@ def explanation_response(
     contributions = explanation.contributions[0]
     totals = group_totals(contributions)
     start, steps = waterfall(explanation.base_value, totals, prediction.probability)
-    refused = prediction.decision == "refused"
+    refused = prediction.probability >= prediction.threshold  # the model's side, review too
     reasons = principal_reasons(contributions, values, reference, refused, language, currency)
     groups = [
         _group(step.index, step.log_odds, 100.0 * step.points, contributions, values, language,

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from scoring.records.decisions import already_decided
+from scoring.records.users import throttled
 from scoring.serving import auth, errors, middleware, schemas
 from scoring.serving.responses import ErrorResponse
 from scoring.settings import DEFAULT_MAX_BODY_BYTES
@@ -27,23 +29,37 @@ DESCRIPTION = (
 )
 SCORING_TAG = "Service APIs"  # BentoML's tag of the APIs, which /model joins
 TAGS = {
-    SCORING_TAG: "Scoring, explanations, known clients and the model (bearer token).",
+    SCORING_TAG: "Scoring, explanations, decisions, known clients and the model (bearer token "
+    "or API key with the scope each needs).",
     "Infrastructure": "Health probes and metrics (no token).",
 }
 
 ERRORS: dict[int, str] = {
     400: "Invalid request: not JSON, or a field is invalid (`detail` names it).",
     401: "Missing or wrong bearer token (`Authorization: Bearer <token>`).",
-    404: "The client_id is not a known client.",
+    403: "The key lacks the scope this endpoint needs (the message names it), or the "
+    "acting user's role does not allow the act.",
+    404: "The client_id is not a known client, or the decision_id a recorded decision.",
+    409: "The application already has a decision (send `revises`), the idempotency key was "
+    "used for another request, or the decision is not a refusal (letter).",
     413: "The body is larger than the service's limit (`CREDIT_MAX_BODY_BYTES`): split it.",
     415: "The body is not declared as `Content-Type: application/json`.",
-    503: "Not ready (model missing or failing its self-check), audit trail unavailable (no "
-    "decision is returned unlogged), or no portfolio for client_id requests.",
+    429: "Too many failed sign-ins for this user: wait the seconds of `Retry-After`.",
+    503: "Not ready (model missing or failing its self-check), records database unavailable "
+    "(no score or decision is returned unrecorded), or no portfolio for client_id requests.",
 }
 _COMPONENTS = "#/components/schemas/{model}"
 _INVALID = {"application": {**schemas.APPLICATION_EXAMPLE, "DAYS_BIRTH": 12000}}
 UNKNOWN_CLIENT = 999_999_999  # no portfolio holds it
 _BENTOML_ERROR_CODES = ("400", "404", "500")
+BINARY_ANSWERS = {"letter": "application/pdf"}  # API name -> what its 200 answers
+# API name -> what its 201 and its 200 mean (BentoML documents a 200 only).
+CREATED_ANSWERS = {
+    "decide": (
+        "The decision, recorded by this call.",
+        "The decision already recorded under this idempotency key (`replayed`: true).",
+    )
+}
 _BENTOML_ERROR_MODELS = ("InvalidArgument", "NotFound", "InternalServerError")
 
 
@@ -97,7 +113,10 @@ def error_examples() -> dict[int, dict[str, Any]]:
     return {
         400: _invalid_request(),
         401: {"error": auth.refusal(b"")},
+        403: {"error": auth.forbidden("score", "/predict")},
         404: {"error": f"client_id {UNKNOWN_CLIENT} is not a known client"},  # the engine's
+        409: {"error": already_decided(schemas.DEMO_CLIENT_ID, "18eed10b39c903a1b4a157729334fe98")},
+        429: {"error": throttled(30)},
         413: {"error": middleware.too_large(70_000_000, DEFAULT_MAX_BODY_BYTES)},
         415: {"error": middleware.not_json("text/plain")},
         503: {"error": "service not ready: no model credit_scoring:latest in the BentoML model "
@@ -120,9 +139,18 @@ def _refer_to_models(operation: dict[str, Any]) -> None:
     """Request and 200 bodies as references to their models; BentoML's errors dropped."""
     body = operation["requestBody"]
     body["required"] = True
-    for content in (body["content"], operation["responses"]["200"]["content"]):
+    answer = operation["responses"]["200"]
+    for content in (body["content"], answer["content"]):
         for media in content.values():
-            media["schema"] = {"$ref": _COMPONENTS.format(model=media["schema"]["title"])}
+            if "title" in media["schema"]:
+                media["schema"] = {"$ref": _COMPONENTS.format(model=media["schema"]["title"])}
+    if operation["x-bentoml-name"] in CREATED_ANSWERS:
+        created, replayed = CREATED_ANSWERS[operation["x-bentoml-name"]]
+        operation["responses"]["201"] = {**answer, "description": created}
+        answer["description"] = replayed
+    if operation["x-bentoml-name"] in BINARY_ANSWERS:  # a file, not the JSON BentoML assumes
+        media_type = BINARY_ANSWERS[operation["x-bentoml-name"]]
+        answer["content"] = {media_type: {"schema": {"type": "string", "format": "binary"}}}
     for code in _BENTOML_ERROR_CODES:
         operation["responses"].pop(code, None)
 

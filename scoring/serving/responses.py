@@ -1,4 +1,4 @@
-"""Response models of the scoring API: what a decision, its explanation and an error look like.
+"""Response models of the scoring API: what a score, its explanation and an error look like.
 
 They are declared rather than returned as free dicts so the API page documents every field
 with an example, and so a change of shape breaks a test instead of a client. Examples use
@@ -14,15 +14,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 from scoring.explain.reasons import MAX_REASONS
+from scoring.policy import Recommendation
 from scoring.wording import Language
-
-Decision = Literal["granted", "refused"]
 
 _PREDICTION_EXAMPLE: JsonDict = {
     "client_id": 900001,
     "probability": 0.0412,
-    "decision": "granted",
+    "recommendation": "granted",
     "threshold": 0.073,
+    "review_band": 0.02,
     "model": "credit_scoring:ab12cd34ef56gh78",
     "request_id": "0b9f5c1e6a2d4f7e8c3b1a0d9e8f7a6b",
 }
@@ -58,22 +58,27 @@ _CONTRIBUTION_EXAMPLE: JsonDict = {
 
 
 class Prediction(BaseModel):
-    """The decision for one application."""
+    """The model's score and recommendation for one application: not a decision, which a
+    person or system records with POST /decisions."""
 
     model_config = ConfigDict(json_schema_extra={"example": _PREDICTION_EXAMPLE})
 
     client_id: int | None = Field(description="SK_ID_CURR of the application, if it had one.")
     probability: float = Field(ge=0.0, le=1.0, description="Probability of payment difficulties.")
-    decision: Decision = Field(
-        description="Refused when the probability is at or above the threshold."
+    recommendation: Recommendation = Field(
+        description="refused at or above the threshold, granted below, review within the "
+        "review band around it (a person decides)."
     )
     threshold: float = Field(ge=0.0, le=1.0, description="Business-cost decision threshold.")
+    review_band: float = Field(
+        ge=0.0, description="Half-width of the review band around the threshold."
+    )
     model: str = Field(description="Tag of the model that scored the application.")
-    request_id: str = Field(description="Identifier of this request in the audit trail.")
+    request_id: str = Field(description="Identifier of this scoring call in the records.")
 
 
 class Reason(BaseModel):
-    """One principal reason of the decision, as the letter to the client states it."""
+    """One principal reason of the score, as the letter to a refused client states it."""
 
     model_config = ConfigDict(json_schema_extra={"example": _REASON_EXAMPLE})
 
@@ -123,7 +128,7 @@ class Contribution(BaseModel):
 
 
 class Explanation(Prediction):
-    """The decision, its principal reasons, and the score split into a few groups."""
+    """The score, its principal reasons, and the score split into a few groups."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -148,8 +153,8 @@ class Explanation(Prediction):
     )
     reasons: list[Reason] = Field(
         max_length=MAX_REASONS,
-        description="The principal reasons: all raise the risk of a refusal, all lower the "
-        "risk of a grant.",
+        description="The principal reasons: all raise the risk when the score is at or above "
+        "the threshold, all lower it below.",
     )
     contributions: list[Contribution] | None = Field(
         default=None, description='Per model feature, with "detail": "features" only.'
@@ -158,7 +163,7 @@ class Explanation(Prediction):
 
 
 class BatchResult(Prediction):
-    """One application's decision in a batch, with its reasons when asked for."""
+    """One application's score in a batch, with its reasons when asked for."""
 
     reasons: list[Reason] | None = Field(
         default=None, description='With "reasons": true, the principal reasons.'
@@ -166,7 +171,7 @@ class BatchResult(Prediction):
 
 
 class BatchPrediction(BaseModel):
-    """The decisions of a batch, in the order of the request."""
+    """The scores of a batch, in the order of the request."""
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -1,5 +1,5 @@
 """Start-up of the service: keep personal data out of the logs, load and self-check the
-model, open the audit log and portfolio.
+model, open the records database and the portfolio.
 
 A service that cannot load or verify its model stays up but not ready: ``/readyz``
 answers 503 with the reason, scoring endpoints answer 503 with the same reason, and the
@@ -14,7 +14,7 @@ from typing import Any
 
 from scoring import logs
 from scoring.model.scorer import CreditModel, ModelLoadError
-from scoring.serving.audit import AuditLog
+from scoring.records.database import RecordsDatabase
 from scoring.serving.engine import ScoringEngine
 from scoring.serving.portfolio import Portfolio
 from scoring.settings import ServiceSettings
@@ -22,8 +22,11 @@ from scoring.settings import ServiceSettings
 logger = logging.getLogger(__name__)
 
 
-def load_engine(model_ref: Any, settings: ServiceSettings) -> tuple[ScoringEngine | None, str]:
-    """The engine, or None and the reason it could not start."""
+def load_engine(
+    model_ref: Any, settings: ServiceSettings, database: RecordsDatabase | None = None
+) -> tuple[ScoringEngine | None, str]:
+    """The engine, or None and the reason it could not start; ``database`` shares the records
+    with the auth middleware (one engine per process)."""
     logs.keep_personal_data_out_of_service_logs()  # runs in every worker, before any request
     try:
         stored = model_ref.stored
@@ -46,13 +49,14 @@ def load_engine(model_ref: Any, settings: ServiceSettings) -> tuple[ScoringEngin
         )
         logger.exception("service not ready: %s", reason)
         return None, reason
-    audit = AuditLog(settings.audit_db_url)
+    database = database or RecordsDatabase(settings.audit_db_url)
     portfolio_url = settings.portfolio_db_url
     portfolio = Portfolio(portfolio_url) if _exists(portfolio_url) else None
     if portfolio is None:
         logger.warning("no portfolio at %s: client_id requests answer 503", portfolio_url)
     logger.info("model %s loaded and self-checked; ready", model.tag)
-    return ScoringEngine(model, audit, portfolio, settings.currency), ""
+    engine = ScoringEngine(model, database, portfolio, settings.currency, settings.review_band)
+    return engine, ""
 
 
 def readiness_reason(reason: str) -> str:

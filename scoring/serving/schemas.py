@@ -39,6 +39,7 @@ from pydantic import (
 from pydantic.config import JsonValue
 from pydantic_core import PydanticCustomError
 
+from scoring.policy import Purpose
 from scoring.schema import APPLICATION_TEST, HISTORY, HISTORY_NAMES, TABLES
 from scoring.schema.core import Column, Table
 from scoring.wording import Language
@@ -323,31 +324,16 @@ ONE_SOURCE: list[JsonValue] = [
 ]
 
 
-class ScoringRequest(_ClientData):
-    """Score an application sent in full, or a known client: ``{"client_id": 100002}``."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "application": APPLICATION_EXAMPLE,
-                "history": HISTORY_EXAMPLE,
-                "language": "en",
-            },
-            "oneOf": ONE_SOURCE,
-        }
-    )
+class ApplicationSource(_ClientData):
+    """An application sent in full, or a known client: exactly one of the two."""
 
     application: _ApplicationRecord | None = None
     history: _History | None = None
     client_id: Key | None = Field(default=None, description="SK_ID_CURR of a known client.")
     language: Language = Field(default="en", description="Language of the reasons.")
-    detail: Literal["groups", "features"] = Field(
-        default="groups",
-        description='/explain: "features" adds every model feature\'s contribution (log-odds).',
-    )
 
     @model_validator(mode="after")
-    def _one_source(self) -> ScoringRequest:
+    def _one_source(self) -> ApplicationSource:
         if (self.application is None) == (self.client_id is None):
             got = "both" if self.client_id is not None else "neither"
             raise PydanticCustomError(
@@ -361,6 +347,34 @@ class ScoringRequest(_ClientData):
                 "'history' goes with 'application'; a client_id's history is already stored",
             )
         return self
+
+
+PURPOSE_DESCRIPTION = (
+    "Why the score is asked: 'application' (a real application being assessed), 'what-if' "
+    "(a simulation) or 'view' (looking at a file). Recorded with the call; never a decision."
+)
+
+
+class ScoringRequest(ApplicationSource):
+    """Score an application sent in full, or a known client: ``{"client_id": 100002}``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "application": APPLICATION_EXAMPLE,
+                "history": HISTORY_EXAMPLE,
+                "language": "en",
+                "purpose": "application",
+            },
+            "oneOf": ONE_SOURCE,
+        }
+    )
+
+    detail: Literal["groups", "features"] = Field(
+        default="groups",
+        description='/explain: "features" adds every model feature\'s contribution (log-odds).',
+    )
+    purpose: Purpose = Field(default="application", description=PURPOSE_DESCRIPTION)
 
 
 class ClientLookup(BaseModel):
@@ -393,6 +407,7 @@ class BatchRequest(BaseModel):
         default=False, description="Add each application's principal reasons (back-office notices)."
     )
     language: Language = Field(default="en", description="Language of the reasons.")
+    purpose: Purpose = Field(default="application", description=PURPOSE_DESCRIPTION)
 
     @field_validator("applications")
     @classmethod

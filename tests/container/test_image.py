@@ -16,12 +16,21 @@ import pytest
 
 from devtools import containers
 from devtools.servers import free_port, wait_ready
-from scoring.serving.audit import AuditLog
+from scoring.records.database import RecordsDatabase
+from scoring.records.decisions import DecisionBook
+from scoring.records.inquiries import InquiryLog
 from scoring.serving.schemas import APPLICATION_EXAMPLE
 
 pytestmark = [pytest.mark.container, pytest.mark.slow]
 
 READY_TIMEOUT = 120.0  # seconds; about 4 s with buildah here
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _newest_source() -> float:
+    """When the newest file the image is built from last changed."""
+    sources = [ROOT / "service.py", ROOT / "bentofile.yaml", *(ROOT / "scoring").rglob("*")]
+    return max(path.stat().st_mtime for path in sources if path.is_file())
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +50,15 @@ def engine_and_image() -> tuple[str, str]:
         if named:
             pytest.fail(reason)
         pytest.skip(reason)
+    if not named and containers.image_created(engine, image) < _newest_source():
+        # An image left by an earlier build tests that build, not this code.
+        pytest.skip(
+            f"image {image} is older than the service's code: rebuild with `make container`"
+        )
     return engine, image
 
 
-def test_image_serves_scores_with_the_token_and_refuses_without(
+def test_image_serves_scores_decisions_and_letters_with_the_token_and_refuses_without(
     engine_and_image: tuple[str, str], tmp_path: Path
 ) -> None:
     engine, image = engine_and_image
@@ -62,11 +76,24 @@ def test_image_serves_scores_with_the_token_and_refuses_without(
     ):
         wait_ready(url, server, timeout=READY_TIMEOUT)
 
-        scored = client.post("/predict", json=body, headers={"Authorization": f"Bearer {token}"})
+        auth = {"Authorization": f"Bearer {token}"}
+        scored = client.post("/predict", json=body, headers=auth)
         assert scored.status_code == 200, scored.text
         prediction = scored.json()
         assert 0.0 <= prediction["probability"] <= 1.0
-        assert prediction["decision"] in ("granted", "refused")
+        assert prediction["recommendation"] in ("granted", "refused", "review")
+        refusal = {**body, "final_decision": "refused", "reason": "affordability",
+                   "idempotency_key": "container-smoke-1"}  # fmt: skip
+        decided = client.post("/decisions", json=refusal, headers=auth)
+        assert decided.status_code == 201, decided.text
+        # The letter renders in the image: WeasyPrint, Pango and the fonts are all there.
+        letter = client.post(
+            "/decisions/letter",
+            json={"decision_id": decided.json()["decision_id"], "language": "fr"},
+            headers=auth,
+        )
+        assert letter.status_code == 200, letter.text
+        assert letter.content.startswith(b"%PDF")
 
         anonymous = client.post("/predict", json=body)
         assert anonymous.status_code == 401, anonymous.text
@@ -74,8 +101,11 @@ def test_image_serves_scores_with_the_token_and_refuses_without(
     # Stopped, process group and workers included: nothing answers any more.
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/readyz", trust_env=False, timeout=2)
-    # The decision went to the audit trail on the volume, written by the service's own user.
-    audit = data / "audit.sqlite"
-    assert audit.is_file(), f"no audit trail in the volume: {sorted(os.listdir(data))}"
-    assert audit.stat().st_uid != 0
-    assert AuditLog(f"sqlite:///{audit}").count() == 1
+    # The score and the decision went to the records on the volume, written by the service's
+    # own user.
+    records = data / "audit.sqlite"
+    assert records.is_file(), f"no records in the volume: {sorted(os.listdir(data))}"
+    assert records.stat().st_uid != 0
+    database = RecordsDatabase(f"sqlite:///{records}")
+    assert InquiryLog(database).count() == 1
+    assert DecisionBook(database).count() == 1 and DecisionBook(database).verify() == []

@@ -17,30 +17,37 @@ def test_every_call_goes_to_its_route_with_the_bearer_token(
 ) -> None:
     assert api.model()["threshold"] == pytest.approx(credit_model.threshold)
     assert api.client(known_client)["application"]["SK_ID_CURR"] == known_client
-    assert api.explain(known_client, language="fr")["language"] == "fr"
+    assert api.explain(known_client, purpose="view", language="fr")["language"] == "fr"
     application = {**api.client(known_client)["application"], "SK_ID_CURR": None}
-    assert api.explain(application=application, history={})["client_id"] is None
-    assert api.predict(application=application, history={})["client_id"] is None
-    assert api.predict_batch([{"application": application}])["count"] == 1
+    explained = api.explain(application=application, history={}, purpose="what-if")
+    assert explained["client_id"] is None
+    assert api.predict(application=application, history={}, purpose="what-if")["client_id"] is None
+    assert api.predict_batch([{"application": application}], purpose="what-if")["count"] == 1
     paths = ["/model", "/clients", "/explain", "/clients", "/explain", "/predict", "/predict_batch"]
     assert [s.path for s in sent] == paths
     assert sent[1].body == sent[3].body == {"client_id": known_client}
-    assert sent[2].body == {"client_id": known_client, "language": "fr"}
-    assert sent[4].body == {"language": "en", "application": application, "history": {}}
-    assert sent[5].body == {"application": application, "history": {}}
+    assert sent[2].body == {"client_id": known_client, "language": "fr", "purpose": "view"}
+    assert sent[4].body == {
+        "language": "en", "application": application, "history": {}, "purpose": "what-if"
+    }  # fmt: skip
+    assert sent[5].body == {"application": application, "history": {}, "purpose": "what-if"}
+    assert sent[6].body["purpose"] == "what-if"
     assert {s.authorization for s in sent} == {f"Bearer {TOKEN}"}
 
 
 def test_the_service_answers_every_dashboard_call(api: CreditApi, known_client: int) -> None:
     """The fields the views read are in the answers, and no log-odds are needed."""
     info = api.model()
-    assert {"tag", "threshold", "features", "card", "groups"} <= set(info)
+    assert {"tag", "threshold", "review_band", "features", "card", "groups"} <= set(info)
     assert sum(info["card"]["group_importance"].values()) == pytest.approx(1.0)
     assert all(set(g["label"]) == {"en", "fr"} for g in info["groups"])
     client = api.client(known_client)
-    by_id = api.explain(known_client, language="fr")
+    by_id = api.explain(known_client, purpose="view", language="fr")
     resent = api.explain(
-        application=client["application"], history=client["history"], language="fr"
+        application=client["application"],
+        history=client["history"],
+        language="fr",
+        purpose="what-if",
     )
     assert resent["probability"] == pytest.approx(by_id["probability"], abs=1e-9)
     assert by_id["contributions"] is None  # the dashboard never asks for them
@@ -68,7 +75,7 @@ def test_an_answer_too_slow_is_a_timeout_not_a_failure(
     }
     with pytest.raises(ApiError) as caught:
         CreditApi(live.url, TOKEN, timeout=0.05).predict_batch(
-            [{"application": application}] * 10_000
+            [{"application": application}] * 10_000, purpose="what-if"
         )
     assert f"The scoring service at {live.url} did not answer within 0.05 s" in (
         caught.value.message
@@ -83,15 +90,15 @@ def test_wrong_token_is_reported_as_such(asgi_client: TestClient) -> None:
     assert "CREDIT_API_TOKEN" in caught.value.message
 
 
-def test_an_audit_outage_says_the_service_is_not_ready(
+def test_a_records_outage_says_the_service_is_not_ready(
     api: CreditApi, known_client: int, audit_locked
 ) -> None:
     with audit_locked(), pytest.raises(ApiError) as caught:
-        api.explain(known_client)
+        api.explain(known_client, purpose="view")
     assert caught.value.status == 503
     assert caught.value.message.startswith("The scoring service is not ready: ")
-    assert "audit store unavailable" in caught.value.message
-    assert api.explain(known_client)["client_id"] == known_client  # and it recovers
+    assert "records database unavailable" in caught.value.message
+    assert api.explain(known_client, purpose="view")["client_id"] == known_client  # recovers
 
 
 def test_unknown_client_and_bad_input_are_named(
@@ -101,10 +108,10 @@ def test_unknown_client_and_bad_input_are_named(
         api.client(unknown_client)
     assert unknown.value.status == 404
     with pytest.raises(ApiError, match=rf"^Client {unknown_client} is unknown\.$"):
-        api.explain(unknown_client)
+        api.explain(unknown_client, purpose="view")
     application = {**api.client(known_client)["application"], "AMT_CREDIT": -5.0}
     with pytest.raises(ApiError) as bad:
-        api.explain(application=application, history={})
+        api.explain(application=application, history={}, purpose="what-if")
     assert bad.value.status == 400
     assert bad.value.message == (
         "The application was refused as input: AMT_CREDIT: Input should be greater than or "

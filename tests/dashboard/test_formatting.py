@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL, gauge, gauge_upper
+from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL, REVIEW, gauge, gauge_upper
 from dashboard.formatting import (
     column_label,
     column_value,
@@ -59,11 +59,19 @@ def test_labels_come_from_the_schema_without_the_day_unit() -> None:
     assert column_label("AMT_CREDIT", "fr") == "Montant du crédit"
 
 
-def test_the_verdict_reads_like_the_issue_asks() -> None:
-    assert verdict("granted", 0.042, 0.073, "en") == (
-        "The application would be granted: estimated risk 4.2%, below the 7.3% limit."
+def test_the_verdict_is_a_recommendation_and_a_review_case_says_a_person_decides() -> None:
+    assert verdict("granted", 0.042, 0.073, "en", 0.02) == (
+        "The model recommends granting the credit: estimated risk 4.2%, below the 7.3% limit."
     )
-    assert verdict("refused", 0.12, 0.073, "fr").startswith("La demande serait refusée")
+    assert verdict("refused", 0.12, 0.073, "fr").startswith("Le modèle recommande de refuser")
+    assert verdict("review", 0.08, 0.073, "en", 0.02) == (
+        "Close to the limit: a person decides. Estimated risk 8.0%, within 2 points of the "
+        "7.3% limit."
+    )
+    assert verdict("review", 0.07, 0.073, "fr", 0.015) == (
+        "Proche de la limite : une personne décide. Risque estimé 7,0\u202f%, à 1,5 points ou "
+        "moins de la limite de 7,3\u202f%."
+    )
     assert distance(0.042, 0.073, "en") == "▼ 3.1 points below the limit"
     assert distance(0.12, 0.073, "fr") == "▲ 4,7 points au-dessus de la limite"
 
@@ -86,6 +94,22 @@ def test_gauge_marks_the_refusal_side_with_hatching_not_colour_alone() -> None:
     assert gauge_upper(0.065, 0.073) == 25 and gauge_upper(0.9, 0.073) == 100
 
 
+def test_the_gauge_shades_the_review_band_and_its_label_names_it() -> None:
+    fig = gauge(0.08, 0.073, "fr", band=0.02)
+    quads = {q.fill_color: q for q in (r.glyph for r in fig.renderers)
+             if type(q).__name__ == "Quad"}  # fmt: skip
+    band = quads[REVIEW]
+    assert (band.left, band.right) == pytest.approx((5.3, 9.3))
+    assert quads[ACCEPTANCE].right == pytest.approx(5.3)
+    assert quads[REFUSAL].left == pytest.approx(9.3) and quads[REFUSAL].hatch_pattern == HATCH
+    labels = [getattr(item, "text", "") for item in fig.center]
+    assert "limite 7,3\u202f%\n± 2 points : une personne décide" in labels
+    assert len([q for q in quads.values()]) == 3
+    without = gauge(0.08, 0.073, "en")  # a model served without a band: no band drawn
+    colours = [r.glyph.fill_color for r in without.renderers if type(r.glyph).__name__ == "Quad"]
+    assert REVIEW not in colours
+
+
 @pytest.mark.parametrize("probability", [0.072, 0.073, 0.074, 0.01, 0.2])
 def test_the_gauge_labels_of_the_client_and_the_limit_never_overlap(probability: float) -> None:
     """On rows of their own, ten points of font apart, however close the risk is to the limit."""
@@ -93,7 +117,7 @@ def test_the_gauge_labels_of_the_client_and_the_limit_never_overlap(probability:
     rows = {item.text.split()[0]: item.y for item in fig.center if hasattr(item, "text")}
     height_per_unit = (fig.height - 50) / (fig.y_range.end - fig.y_range.start)  # px, axis off
     assert (rows["ce"] - rows["limite"]) * height_per_unit > 20
-    assert rows["limite"] > 1.0  # above the bar, clear of its "accepté" and "refusé" labels
+    assert rows["limite"] > 1.0  # above the bar, clear of its "accord" and "refus" labels
 
 
 def test_profile_rows_in_human_units_with_schema_labels() -> None:

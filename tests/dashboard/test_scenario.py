@@ -62,8 +62,8 @@ def test_grid_items_without_an_annuity_leave_it_unknown() -> None:
     assert items[0]["application"]["AMT_ANNUITY"] is None
 
 
-def _answer(*decisions: str) -> list[dict[str, str]]:
-    return [{"decision": d} for d in decisions]
+def _answer(*recommendations: str) -> list[dict[str, str]]:
+    return [{"recommendation": r} for r in recommendations]
 
 
 def test_largest_granted_amount_from_a_batch_answer() -> None:
@@ -78,6 +78,9 @@ def test_largest_granted_amount_from_a_batch_answer() -> None:
     assert (
         largest_granted(amounts, _answer("granted", "refused", "granted", "refused")).amount == 30
     )
+    # an amount in the review band is left to a person: not counted as granted
+    review = largest_granted(amounts, _answer("granted", "review", "review", "refused"))
+    assert review.amount == 10.0 and not review.all_granted
     with pytest.raises(ValueError, match="3 results for 4 amounts"):
         largest_granted(amounts, _answer("granted", "granted", "granted"))
 
@@ -85,14 +88,18 @@ def test_largest_granted_amount_from_a_batch_answer() -> None:
 def test_largest_messages_say_when_none_or_all_are_granted() -> None:
     found = LargestGranted(amount=690000.0, all_granted=False, low=50000.0, high=1500000.0)
     assert largest_message(found, 500000.0, "en", "€") == (
-        "The largest amount granted with the same term is 690,000\u00a0€ "
-        "(amount entered: 500,000\u00a0€)."
+        "The largest amount the model recommends granting with the same term is "
+        "690,000\u00a0€ (amount entered: 500,000\u00a0€)."
     )
     assert "690\u202f000\u202f€" in largest_message(found, 500000.0, "fr", "€")
     none = LargestGranted(amount=None, all_granted=False, low=50000.0, high=1500000.0)
-    assert largest_message(none, 500000.0, "en", "€").startswith("No amount between 50,000\u00a0€")
+    assert largest_message(none, 500000.0, "en", "€").startswith(
+        "The model recommends granting no amount between 50,000\u00a0€"
+    )
     every = LargestGranted(amount=1500000.0, all_granted=True, low=50000.0, high=1500000.0)
-    assert largest_message(every, 500000.0, "fr", "€").startswith("Tous les montants essayés")
+    assert largest_message(every, 500000.0, "fr", "€").startswith(
+        "Le modèle recommande d'accorder tous les montants essayés"
+    )
 
 
 def test_the_changes_are_what_differs_the_derived_field_said_so() -> None:

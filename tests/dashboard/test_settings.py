@@ -1,4 +1,4 @@
-"""What needs no API: settings from the environment, the login, and reading an answer.
+"""What needs no API: settings from the environment, and reading an answer.
 
 ``read_answer`` turns one HTTP answer into data or a sentence. The real service is tested in
 ``test_api_client.py``; the two answers it cannot be made to give (a bare HTTP 500, a page
@@ -10,7 +10,6 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from dashboard.__main__ import credentials
 from dashboard.api import ApiError, read_answer
 from dashboard.config import DEFAULT_API_URL, DEFAULT_PORT, Settings, load_settings
 
@@ -26,13 +25,9 @@ def test_settings_come_from_the_environment_with_defaults() -> None:
     assert (settings.api_url, settings.port, settings.api_token) == ("http://api:3000", 5100, "x")
     assert load_settings({}).currency == "€"
     assert load_settings({"CREDIT_CURRENCY": "CHF"}).currency == "CHF"
-
-
-def test_a_password_is_generated_only_when_none_is_set() -> None:
-    user, password, generated = credentials(Settings())
-    assert (user, generated) == ("advisor", True) and len(password) >= 16
-    assert credentials(Settings(user="ana", password="s3cret")) == ("ana", "s3cret", False)
-    assert credentials(Settings())[1] != password
+    assert load_settings({}).timezone == "Europe/Paris"
+    assert load_settings({"DASHBOARD_TIMEZONE": "America/Cayenne"}).timezone == "America/Cayenne"
+    assert "password" not in Settings.__dataclass_fields__  # the API checks every sign-in
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,8 @@ def test_selecting_a_client_loads_its_data_and_explanation(
     assert store.client["application"]["AMT_CREDIT"] == pytest.approx(
         train.loc[known_client, "AMT_CREDIT"]
     )
-    assert store.explanation["decision"] == api.predict(known_client)["decision"]
+    recommendation = api.predict(known_client, purpose="view")["recommendation"]
+    assert store.explanation["recommendation"] == recommendation
     assert store.explanation["language"] == "en"
     assert store.model_info["tag"] == model_tag
     assert store.recent == [known_client]
@@ -74,7 +75,7 @@ def test_the_language_switch_asks_the_api_for_reasons_in_french(
     assert english and all(text.endswith("the risk.") for text in english)
     assert len(french) == len(english) and all(text.endswith("le risque.") for text in french)
     assert all(g["label"] == labels[g["code"]] for g in store.explanation["groups"])
-    assert sent[-1].body == {"client_id": known_client, "language": "fr"}
+    assert sent[-1].body == {"client_id": known_client, "language": "fr", "purpose": "view"}
 
 
 def test_an_error_is_said_again_in_the_new_language(
@@ -96,7 +97,7 @@ def test_a_failed_language_switch_shows_the_error_not_stale_reasons(
     store.select(known_client)
     with audit_locked():
         store.language = "fr"
-    assert store.explanation == {} and "audit store unavailable" in store.error
+    assert store.explanation == {} and "records database unavailable" in store.error
 
 
 def test_recent_clients_are_unique_newest_first_and_bounded(

@@ -12,6 +12,7 @@ from dashboard.api import CreditApi
 from dashboard.app import TITLE, App, create_app
 from dashboard.charts import ACCEPTANCE, HATCH, REFUSAL
 from dashboard.decision import DecisionView, verdict_html
+from dashboard.formatting import verdict
 from dashboard.profile import ProfileView
 from dashboard.selection import SelectionView
 from dashboard.store import DashboardStore
@@ -23,7 +24,7 @@ from tests.support.dashboard import rendered_text, visible_texts
 from tests.support.serving import TOKEN, LiveService
 
 VIEWS = (DecisionView, WhyView, ProfileView, WhatIfView, SelectionView)
-CHOOSE = "Choose a client to see the decision."
+CHOOSE = "Choose a client to see the recommendation."
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def info(api: CreditApi) -> dict:
 def test_the_waterfall_steps_from_the_average_applicant_to_the_client_exactly(
     api: CreditApi, known_client: int, top: int
 ) -> None:
-    answer = api.explain(known_client)
+    answer = api.explain(known_client, purpose="view")
     shown = steps(answer, "en", top=top)
     fig = waterfall(shown, answer["base_probability"], answer["probability"], 0.5, "en")
     data = fig.renderers[0].data_source.data
@@ -64,7 +65,7 @@ def test_the_waterfall_steps_from_the_average_applicant_to_the_client_exactly(
 
 
 def test_the_groups_after_the_first_are_one_bar(api: CreditApi, known_client: int) -> None:
-    answer = api.explain(known_client, language="fr")
+    answer = api.explain(known_client, language="fr", purpose="view")
     groups = answer["groups"]
     shown = steps(answer, "fr", top=5)
     assert [s.label for s in shown[:5]] == [g["label"] for g in groups[:5]]
@@ -77,7 +78,7 @@ def test_the_groups_after_the_first_are_one_bar(api: CreditApi, known_client: in
 
 
 def test_labels_wrap_and_are_never_cut(api: CreditApi, known_client: int) -> None:
-    answer = api.explain(known_client, language="fr")
+    answer = api.explain(known_client, language="fr", purpose="view")
     fig = waterfall(steps(answer, "fr", top=100), 0.05, 0.06, 0.08, "fr")
     labels = list(fig.yaxis.major_label_overrides.values())
     assert [label.replace("\n", " ").replace("\u00a0", " ") for label in labels[1:-1]] == [
@@ -103,7 +104,7 @@ def test_the_weight_of_each_group_for_all_applicants_in_the_language(info: dict)
 def test_the_groups_table_says_what_moved_and_by_how_many_points(
     api: CreditApi, known_client: int
 ) -> None:
-    answer = api.explain(known_client, language="fr")
+    answer = api.explain(known_client, language="fr", purpose="view")
     table = groups_table(answer, "fr")
     assert list(table.columns) == ["Groupe de facteurs", "Ce qui a joué", "Effet sur le risque"]
     assert list(table["Groupe de facteurs"]) == [g["label"] for g in answer["groups"]]
@@ -116,16 +117,16 @@ def test_the_groups_table_says_what_moved_and_by_how_many_points(
         assert effect.startswith("▲" if points > 0 else "▼" if points < 0 else "0")
 
 
-def test_the_reasons_are_titled_for_the_decision(
+def test_the_reasons_are_titled_for_the_recommendation(
     api: CreditApi, decided_clients: dict[str, int]
 ) -> None:
-    refused = api.explain(decided_clients["refused"])
+    refused = api.explain(decided_clients["refused"], purpose="view")
     text = reasons_markdown(refused, "en")
-    assert text.startswith("### Main reasons for the refusal")
+    assert text.startswith("### Main reasons the model recommends refusing")
     assert [line[:4] for line in text.splitlines()[2:]] == ["- ▲ "] * len(refused["reasons"])
-    granted = api.explain(decided_clients["granted"], language="fr")
+    granted = api.explain(decided_clients["granted"], language="fr", purpose="view")
     text = reasons_markdown(granted, "fr")
-    assert text.startswith("### Principales raisons de l'accord")
+    assert text.startswith("### Principales raisons de la recommandation d'accord")
     assert all(f"- ▼ {r['text']}" in text for r in granted["reasons"])
 
 
@@ -170,19 +171,17 @@ def test_views_show_the_client_in_the_chosen_language(
         ProfileView(store=store),
     )
     answer = store.explanation
-    risk = answer["probability"]
-    assert (
-        f"The application would be {answer['decision']}: estimated risk {percent(risk, 'en')}"
-        in rendered_text(decision)
-    )
+    risk, threshold, band = answer["probability"], answer["threshold"], answer["review_band"]
+    sentence = verdict(answer["recommendation"], risk, threshold, "en", band)
+    assert f"estimated risk {percent(risk, 'en')}" in sentence
+    assert sentence in rendered_text(decision)
     assert "From the average applicant's risk to this client's" in rendered_text(why)
     assert "Current job start" in rendered_text(profile)
     assert "€" in rendered_text(profile)
     store.language = "fr"
-    french = {"granted": "acceptée", "refused": "refusée"}[answer["decision"]]
-    assert f"La demande serait {french} : risque estimé {percent(risk, 'fr')}" in rendered_text(
-        decision
-    )
+    french = verdict(answer["recommendation"], risk, threshold, "fr", band)
+    assert f"risque estimé {percent(risk, 'fr')}" in french
+    assert french in rendered_text(decision)
     reasons = [r["text"] for r in store.explanation["reasons"]]
     assert reasons and all(text in rendered_text(why) for text in reasons)
     assert "Début de l'emploi actuel" in rendered_text(profile)
@@ -208,8 +207,8 @@ def test_an_api_error_is_one_alert_not_a_trace(
 def test_verdict_html_repeats_the_colour_with_a_symbol(
     api: CreditApi, decided_clients: dict[str, int]
 ) -> None:
-    granted = verdict_html(api.explain(decided_clients["granted"]), "en")
-    refused = verdict_html(api.explain(decided_clients["refused"]), "en")
+    granted = verdict_html(api.explain(decided_clients["granted"], purpose="view"), "en")
+    refused = verdict_html(api.explain(decided_clients["refused"], purpose="view"), "en")
     assert "✔" in granted and ACCEPTANCE in granted and "▼" in granted
     assert "✖" in refused and REFUSAL in refused and "▲" in refused
 

@@ -9,6 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from dashboard.api import CreditApi
+from dashboard.formatting import verdict
 from dashboard.scenario import (
     GRID_SIZE,
     LargestGranted,
@@ -27,15 +28,16 @@ AMOUNTS = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_GOODS_PRICE"]
 
 @pytest.fixture(scope="module")
 def mixed_client(api: CreditApi, model_dataset: dict[str, pd.DataFrame]) -> int:
-    """The first client with known amounts whose grid of amounts gets both decisions."""
+    """The first client with known amounts whose grid gets both granted and refused."""
     train = model_dataset["application_train"].dropna(subset=AMOUNTS)
     for client_id in train["SK_ID_CURR"].head(50):
         client = api.client(int(client_id))
         amounts = amount_grid(client["application"]["AMT_CREDIT"])
         items = grid_items(client["application"], client["history"], amounts)
-        if len({r["decision"] for r in api.predict_batch(items)["results"]}) == 2:
+        answer = api.predict_batch(items, purpose="what-if")["results"]
+        if {"granted", "refused"} <= {r["recommendation"] for r in answer}:
             return int(client_id)
-    pytest.fail("no client among the first 50 has both decisions over its grid")
+    pytest.fail("no client among the first 50 has both recommendations over its grid")
 
 
 def _view(api: CreditApi, client_id: int, language: str = "en") -> WhatIfView:
@@ -45,8 +47,8 @@ def _view(api: CreditApi, client_id: int, language: str = "en") -> WhatIfView:
 
 
 def _single(asgi_client: TestClient, item: dict) -> dict:
-    """One POST /predict of an application and its history."""
-    response = asgi_client.post("/predict", json=item, headers=AUTH)
+    """One POST /predict of an application and its history (a simulation, as the view's)."""
+    response = asgi_client.post("/predict", json={**item, "purpose": "what-if"}, headers=AUTH)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -122,10 +124,15 @@ def test_rescoring_sends_the_modified_application_to_predict(
     assert last.body["application"]["AMT_CREDIT"] == pytest.approx(view.credit)
     assert last.body["application"]["AMT_ANNUITY"] == pytest.approx(view.credit / term)
     assert last.body["history"] == view.store.client["history"]
+    assert last.body["purpose"] == "what-if"  # a simulation, never an application assessed
     single = _single(asgi_client, {k: last.body[k] for k in ("application", "history")})
-    assert view.result["decision"] == single["decision"]
+    assert view.result["recommendation"] == single["recommendation"]
     assert view.result["probability"] == pytest.approx(single["probability"], abs=1e-9)
-    assert rendered_text(view).count(f"would be {single['decision']}") == 1
+    sentence = verdict(
+        single["recommendation"], single["probability"], single["threshold"], "en",
+        single["review_band"],
+    )  # fmt: skip
+    assert rendered_text(view).count(sentence) == 1
 
 
 def test_the_changes_are_the_edited_fields_and_the_risk_in_points(
@@ -157,20 +164,21 @@ def test_the_largest_amount_is_one_batch_and_agrees_with_single_calls(
     view.largest()
     assert [s.path for s in sent[calls:]] == ["/predict_batch"]
     assert len(sent[-1].body["applications"]) == GRID_SIZE
+    assert sent[-1].body["purpose"] == "what-if"
     client = view.store.client
     requested = client["application"]["AMT_CREDIT"]
     amounts = amount_grid(requested)
     items = grid_items(client["application"], client["history"], amounts)
-    decisions = [_single(asgi_client, item)["decision"] for item in items]
-    granted = [a for a, d in zip(amounts, decisions, strict=True) if d == "granted"]
+    answers = [_single(asgi_client, item)["recommendation"] for item in items]
+    granted = [a for a, r in zip(amounts, answers, strict=True) if r == "granted"]
     assert granted and len(granted) < len(amounts)  # the client was chosen for both answers
     assert view.outcome == LargestGranted(
         amount=max(granted), all_granted=False, low=amounts[0], high=amounts[-1]
     )
-    # Every larger amount on the grid is refused (no monotonicity is assumed below it).
-    assert all(d == "refused" for a, d in zip(amounts, decisions, strict=True) if a > max(granted))
+    # No larger amount on the grid is granted (no monotonicity is assumed below it).
+    assert all(r != "granted" for a, r in zip(amounts, answers, strict=True) if a > max(granted))
     message = largest_message(view.outcome, requested, "en", "€")
-    assert message.startswith("The largest amount granted with the same term is")
+    assert message.startswith("The largest amount the model recommends granting")
     assert message in rendered_text(view) and "\u00a0€" in message
 
 
@@ -199,7 +207,9 @@ def test_an_api_failure_shows_an_alert_and_the_next_click_retries(
     assert "not reachable" in rendered_text(view)
     live.start()
     view.score()  # the client's own amounts: the client's own answer
-    assert view.store.error == "" and view.result["decision"] == view.store.explanation["decision"]
+    explanation = view.store.explanation
+    assert view.store.error == ""
+    assert view.result["recommendation"] == explanation["recommendation"]
     assert view.result["probability"] == pytest.approx(view.store.explanation["probability"])
 
 
@@ -212,7 +222,10 @@ def test_the_scenario_follows_the_language_without_another_call(
     calls = len(sent)
     view.store.language = "fr"
     assert [s.path for s in sent[calls:]] == ["/explain"]  # the client's reasons, not the scenario
-    french = {"granted": "acceptée", "refused": "refusée"}[view.result["decision"]]
-    assert f"La demande serait {french}" in rendered_text(view)
+    french = verdict(
+        view.result["recommendation"], view.result["probability"], view.result["threshold"],
+        "fr", view.result["review_band"],
+    )  # fmt: skip
+    assert french in rendered_text(view)
     assert view.fields["credit"].text == f"300{NARROW_SPACE}000"
     assert view.fields["credit"].label == "Montant du crédit (€)"

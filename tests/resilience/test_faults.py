@@ -27,9 +27,16 @@ import pytest
 from dashboard.api import CreditApi
 from dashboard.decision import DecisionView
 from dashboard.store import DashboardStore, fetch_model_info
+from dashboard.wording import word
 from devtools.servers import free_port, start_service, stop, wait_ready
 from scoring.model import store
-from scoring.serving.audit import BUSY_TIMEOUT_SECONDS, READINESS_TIMEOUT_SECONDS, AuditLog
+from scoring.records.database import (
+    BUSY_TIMEOUT_SECONDS,
+    READINESS_TIMEOUT_SECONDS,
+    RecordsDatabase,
+)
+from scoring.records.inquiries import InquiryLog
+from scoring.records.tables import INQUIRIES
 from tests.support.dashboard import rendered_text
 from tests.support.inputs import APPLICATION
 from tests.support.routes import data_routes, request_for
@@ -160,7 +167,7 @@ def _decide(client: httpx.Client) -> httpx.Response:
 
 def test_a_locked_audit_database_refuses_decisions_then_recovers(audited, resilience_report):
     url, path = audited
-    audit = AuditLog(f"sqlite:///{path}")
+    audit = InquiryLog(RecordsDatabase(f"sqlite:///{path}"))
     with httpx.Client(base_url=url, timeout=60) as client:
         assert _decide(client).status_code == 200
         before = audit.count()
@@ -194,12 +201,16 @@ def test_a_locked_audit_database_refuses_decisions_then_recovers(audited, resili
     )
     assert refused.status_code == 503, refused.text
     error = refused.json()["error"]
-    assert "audit store unavailable" in error and "locked" in error
+    assert "records database unavailable" in error and "locked" in error
     assert BUSY_TIMEOUT_SECONDS * 0.9 <= waited < BUSY_TIMEOUT_SECONDS + SLACK
     assert readiness == 503 and probed < READINESS_TIMEOUT_SECONDS + SLACK
     assert recovered.status_code == 200 and ready_again == 200
     assert rows == 1, "the refused decision must have no row, the recovered one must"
-    assert audit.fetch([recovered.json()["request_id"]])
+    with audit.database.reading() as connection:
+        recorded = INQUIRIES.select().where(
+            INQUIRIES.c.request_id == recovered.json()["request_id"]
+        )
+        assert connection.execute(recorded).first() is not None
 
 
 def test_an_audit_database_moved_away_refuses_decisions_then_recovers(audited, resilience_report):
@@ -221,7 +232,10 @@ def test_an_audit_database_moved_away_refuses_decisions_then_recovers(audited, r
         recovered = _decide(client)
         ready_again = client.get("/readyz").status_code
     ids = [answer.json()["request_id"] for answer in (kept, recovered)]
-    found = [record.request_id for record in AuditLog(f"sqlite:///{path}").fetch(ids)]
+    with RecordsDatabase(f"sqlite:///{path}").reading() as connection:
+        query = INQUIRIES.select().where(INQUIRIES.c.request_id.in_(ids))
+        recorded = {row.request_id for row in connection.execute(query)}
+    found = [request_id for request_id in ids if request_id in recorded]
     held = refused.status_code == 503 and readiness == 503 and found == ids
     resilience_report.add(
         "faults",
@@ -231,7 +245,7 @@ def test_an_audit_database_moved_away_refuses_decisions_then_recovers(audited, r
         held,
     )
     assert refused.status_code == 503, "a decision was returned that nobody can audit"
-    assert "audit store unavailable" in refused.json()["error"]
+    assert "records database unavailable" in refused.json()["error"]
     assert readiness == 503
     assert recovered.status_code == 200 and ready_again == 200
     assert found == ids, "decisions before and after the fault are both on record"
@@ -284,4 +298,4 @@ def test_the_dashboard_says_the_api_is_down_and_recovers(
     assert message in shown_down, shown_down
     assert "Traceback" not in shown_down and "ConnectError" not in shown_down
     assert back and board.error == ""
-    assert f"Decision for client {known_client}" in shown_back, shown_back
+    assert word("decision_title", "en", client_id=known_client) in shown_back, shown_back

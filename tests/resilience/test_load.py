@@ -38,7 +38,9 @@ from benchmarks.loadgen.workers import (
     worker_processes,
 )
 from devtools.servers import free_port, start_service, stop, wait_ready
-from scoring.serving.audit import DECISIONS, AuditLog
+from scoring.records.database import RecordsDatabase
+from scoring.records.inquiries import InquiryLog
+from scoring.records.tables import INQUIRIES
 from tests.support.resilience import LONG
 from tests.support.serving import TOKEN
 
@@ -104,11 +106,11 @@ def server(service_env: dict[str, str], tmp_path) -> Iterator[Server]:
 
 
 def audited_ids(audit_url: str) -> list[str]:
-    """Every request id in the audit table."""
+    """Every request id in the inquiries table (each scoring call's row)."""
     engine = create_engine(audit_url)
     try:
         with engine.connect() as connection:
-            return list(connection.execute(select(DECISIONS.c.request_id)).scalars())
+            return list(connection.execute(select(INQUIRIES.c.request_id)).scalars())
     finally:
         engine.dispose()
 
@@ -123,7 +125,7 @@ def readyz(server: Server) -> int:
 
 def wait_for_decisions(audit_url: str, timeout: float = 60.0) -> None:
     """Wait until the load has started: the first decisions are in the audit table."""
-    audit, deadline = AuditLog(audit_url), time.monotonic() + timeout
+    audit, deadline = InquiryLog(RecordsDatabase(audit_url)), time.monotonic() + timeout
     while audit.count() == 0:
         assert time.monotonic() < deadline, f"no decision recorded within {timeout} s of load"
         time.sleep(0.2)

@@ -25,10 +25,12 @@ import httpx
 import pytest
 
 from devtools.servers import ROOT, free_port, stop, wait_ready
+from scoring.records.database import RecordsDatabase
+from scoring.records.users import Users
 from scoring.serving import auth
 from scoring.settings import load_settings
 from tests.support.inputs import APPLICATION
-from tests.support.routes import HEALTH, data_routes, request_for
+from tests.support.routes import HEALTH, PASSWORD, USER, data_routes, request_for
 from tests.support.serving import AUTH, TOKEN
 
 pytestmark = pytest.mark.slow
@@ -132,14 +134,32 @@ def test_the_document_lists_every_route_of_the_service(document, service_env, re
     assert documented >= HEALTH
 
 
+@pytest.fixture(scope="module")
+def refusal(logged_server, document, service_env, known_client) -> str:
+    """The known client's recorded refusal (its letter is a valid request), and the dashboard
+    user of the valid sign-in request."""
+    users = Users(RecordsDatabase(service_env["CREDIT_AUDIT_DB_URL"]))
+    if USER not in {user.username for user in users.list()}:
+        users.add(USER, "advisor", PASSWORD)
+    decide = next(r for r in data_routes(document) if r.path == "/decisions")
+    recorded = httpx.post(
+        f"{logged_server.url}/decisions",
+        headers=AUTH,
+        timeout=60,
+        **request_for(document, decide, known_client),
+    )
+    assert recorded.is_success, recorded.text
+    return str(recorded.json()["decision_id"])
+
+
 def test_every_data_route_refuses_missing_wrong_and_malformed_tokens(
-    logged_server, document, known_client, resilience_report
+    logged_server, document, known_client, refusal, resilience_report
 ):
     routes = data_routes(document)
     refused = 0
     with httpx.Client(base_url=logged_server.url, timeout=60) as client:
         for route in routes:
-            kwargs = request_for(document, route, known_client)
+            kwargs = request_for(document, route, known_client, refusal)
             for case, headers in BAD_HEADERS.items():
                 response = client.request(
                     route.method, route.url_path(known_client), headers=headers, **kwargs
@@ -153,6 +173,8 @@ def test_every_data_route_refuses_missing_wrong_and_malformed_tokens(
                 route.method, route.url_path(known_client), headers=AUTH, **kwargs
             )
             assert allowed.status_code == 200, f"{route} with the token: {allowed.text}"
+            if route.path == "/decisions":  # the same key again: the same decision
+                assert allowed.json()["decision_id"] == refusal
     resilience_report.add(
         "security",
         "401 without a valid token",
@@ -204,11 +226,18 @@ def test_client_ids_are_not_enumerable_without_the_token(logged_server, document
             assert answers[0] == answers[1], f"{route} tells a known client from an unknown one"
 
 
+# A client's decisions are about applications, known clients or not: an id without any is an
+# empty history, whether or not the portfolio holds it.
+NOT_A_CLIENT_LOOKUP = {"/decisions/history"}
+
+
 def test_an_unknown_client_is_a_bare_404_with_the_token(logged_server, document):
     with httpx.Client(base_url=logged_server.url, headers=AUTH, timeout=60) as client:
         for route in data_routes(document):
             kwargs = request_for(document, route, UNKNOWN_CLIENT)
             if "{client_id}" not in route.path and "client_id" not in kwargs.get("json", {}):
+                continue
+            if route.path in NOT_A_CLIENT_LOOKUP:
                 continue
             response = client.request(route.method, route.url_path(UNKNOWN_CLIENT), **kwargs)
             assert response.status_code == 404, f"{route}: {response.text}"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from scoring.serving.audit import AuditLog
+from scoring.records.database import RecordsDatabase
 from tests.support.contract import CHECKS, Api
 
 pytestmark = pytest.mark.slow
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def api(server: str, service_env: dict[str, str], known_client: int) -> Iterator[Api]:
     with httpx.Client(base_url=server, timeout=60) as client:
-        yield Api(client, known_client, AuditLog(service_env["CREDIT_AUDIT_DB_URL"]))
+        yield Api(client, known_client, RecordsDatabase(service_env["CREDIT_AUDIT_DB_URL"]))
 
 
 @pytest.mark.parametrize(("check", "arguments"), CHECKS)

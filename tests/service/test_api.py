@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from scoring.serving.audit import AuditLog
+from scoring.records.database import RecordsDatabase
 from tests.support.contract import CHECKS, Api
 
 
 @pytest.fixture(scope="module")
 def api(asgi_client: TestClient, service_env: dict[str, str], known_client: int) -> Api:
-    return Api(asgi_client, known_client, AuditLog(service_env["CREDIT_AUDIT_DB_URL"]))
+    return Api(asgi_client, known_client, RecordsDatabase(service_env["CREDIT_AUDIT_DB_URL"]))
 
 
 @pytest.mark.parametrize(("check", "arguments"), CHECKS)

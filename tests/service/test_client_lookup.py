@@ -74,8 +74,8 @@ def test_the_served_document_lists_what_each_endpoint_answers(asgi_client: TestC
         for method, operation in item.items():
             codes = set(operation["responses"])
             if method == "post":
-                assert {"400", "401", "413", "415", "503"} <= codes, path
+                assert {"400", "401", "403", "413", "415", "503"} <= codes, path
             elif path == "/model":
-                assert codes == {"200", "401", "503"}
+                assert codes == {"200", "401", "403", "503"}
     assert set(document["paths"]["/clients"]) == {"post"}
     assert "404" in document["paths"]["/clients"]["post"]["responses"]

@@ -6,6 +6,7 @@ them with their arguments, one pytest case each."""
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -13,7 +14,10 @@ import httpx
 import numpy as np
 import pytest
 
-from scoring.serving.audit import AuditLog
+from scoring.records.database import RecordsDatabase
+from scoring.records.decisions import DecisionBook
+from scoring.records.inquiries import InquiryLog
+from scoring.records.tables import INQUIRIES
 from tests.support.inputs import APPLICATION, HISTORY
 from tests.support.serving import AUTH
 
@@ -23,7 +27,15 @@ class Api(NamedTuple):
 
     client: httpx.Client
     known_client: int
-    audit: AuditLog
+    records: RecordsDatabase
+
+    @property
+    def inquiries(self) -> InquiryLog:
+        return InquiryLog(self.records)
+
+    @property
+    def decisions(self) -> DecisionBook:
+        return DecisionBook(self.records)
 
 
 def _post(api: Api, path: str, body: Any) -> httpx.Response:
@@ -40,9 +52,9 @@ def predict_an_application_and_a_known_client(api: Api) -> None:
         result = response.json()
         assert result["client_id"] == client_id
         assert 0 < result["probability"] < 1
-        assert result["decision"] == (
-            "refused" if result["probability"] >= result["threshold"] else "granted"
-        )
+        p, threshold, band = result["probability"], result["threshold"], result["review_band"]
+        expected = "refused" if p >= threshold else "granted"
+        assert result["recommendation"] == ("review" if abs(p - threshold) <= band else expected)
         assert result["model"].startswith("credit_scoring:") and len(result["request_id"]) == 32
 
 
@@ -60,7 +72,7 @@ def explain_adds_up_to_the_log_odds_and_gives_reasons(api: Api, language: str) -
     assert abs(points - 100 * p) <= 1e-6
     assert result["contributions"] is None
     assert all(fact["value"] is not None for g in groups for fact in g["facts"]), "no unknowns"
-    reasons, refused = result["reasons"], result["decision"] == "refused"
+    reasons, refused = result["reasons"], p >= result["threshold"]
     assert 1 <= len(reasons) <= 4
     assert {r["direction"] for r in reasons} == {"raises" if refused else "lowers"}
     labels = {g["code"]: g["label"] for g in groups}
@@ -168,20 +180,91 @@ def health_needs_no_token(api: Api) -> None:
     assert api.client.get("/readyz").status_code == 200
 
 
-def one_audit_row_per_decision(api: Api) -> None:
-    before = api.audit.count()
+def scoring_records_inquiries_never_decisions(api: Api) -> None:
+    before, decisions = api.inquiries.count(), api.decisions.count()
     ok = [_post(api, "/predict", {"application": APPLICATION}) for _ in range(3)]
-    ok.append(_post(api, "/explain", {"application": APPLICATION}))
+    ok.append(_post(api, "/explain", {"application": APPLICATION, "purpose": "what-if"}))
     anonymous = {k: v for k, v in APPLICATION.items() if k != "SK_ID_CURR"}
-    batch = _post(api, "/predict_batch", {"applications": [{"application": anonymous}] * 4})
+    batch = _post(
+        api,
+        "/predict_batch",
+        {"applications": [{"application": anonymous}] * 4, "purpose": "view", "language": "fr"},
+    )
     failed = _post(api, "/predict", {"application": {**APPLICATION, "AMT_CREDIT": -1}})
     assert failed.status_code == 400
     ids = [r.json()["request_id"] for r in ok] + [r["request_id"] for r in batch.json()["results"]]
-    assert api.audit.count() - before == len(ids) == 8
-    rows = api.audit.fetch(ids)
-    assert sorted(r.request_id for r in rows) == sorted(ids)
-    assert {r.endpoint for r in rows} == {"predict", "explain", "predict_batch"}
-    assert all(len(r.input_hash) == 64 for r in rows)
+    assert api.inquiries.count() - before == len(ids) == 8
+    assert api.decisions.count() == decisions, "a score is never recorded as a decision"
+    with api.records.reading() as connection:
+        rows = connection.execute(INQUIRIES.select().where(INQUIRIES.c.request_id.in_(ids)))
+        found = {row.request_id: row for row in rows}
+    assert sorted(found) == sorted(ids)
+    assert [found[i].endpoint for i in ids] == ["predict"] * 3 + ["explain"] + ["predict_batch"] * 4
+    assert [found[i].purpose for i in ids] == ["application"] * 3 + ["what-if"] + ["view"] * 4
+    assert {found[i].language for i in ids[4:]} == {"fr"}
+    assert {row.actor for row in found.values()} == {"token:bootstrap"}
+    assert all(len(row.input_hash) == 64 for row in found.values())
+
+
+def _decision(api: Api, client_id: int, **fields: Any) -> httpx.Response:
+    body = {"application": {**APPLICATION, "SK_ID_CURR": client_id}, **fields}
+    return _post(api, "/decisions", body)
+
+
+def _fresh() -> tuple[int, str]:
+    """An application id and key prefix no other run of the contract used: the in-process and
+    the served runs may share one records database."""
+    run = uuid.uuid4().hex[:12]
+    return 910_000_000 + int(run[:6], 16) % 9_000_000, f"contract-{run}"
+
+
+def a_decision_is_recorded_once_and_revised_by_a_new_record(api: Api) -> None:
+    client_id, key = _fresh()
+    score = _post(api, "/predict", {"application": {**APPLICATION, "SK_ID_CURR": client_id}})
+    recommendation = score.json()["recommendation"]
+    follows = recommendation if recommendation != "review" else "granted"
+    reason = None if recommendation != "review" else "guarantee"
+    first = _decision(api, client_id, final_decision=follows, idempotency_key=f"{key}-0001",
+                      reason=reason)  # fmt: skip
+    assert first.status_code == 201, first.text
+    receipt = first.json()
+    assert receipt["probability"] == pytest.approx(score.json()["probability"], abs=1e-12)
+    assert receipt["recommendation"] == recommendation and not receipt["replayed"]
+    assert receipt["decided_by"] == "token:bootstrap" and receipt["reason_codes"]
+    again = _decision(api, client_id, final_decision=follows, idempotency_key=f"{key}-0001",
+                      reason=reason)  # fmt: skip
+    assert again.status_code == 200 and again.json()["decision_id"] == receipt["decision_id"]
+    assert again.json()["replayed"]
+    other = "refused" if follows == "granted" else "granted"
+    second = _decision(api, client_id, final_decision=other, idempotency_key=f"{key}-0002",
+                       reason="guarantee")  # fmt: skip
+    assert second.status_code == 409 and receipt["decision_id"] in second.text
+    unexplained = _decision(api, client_id, final_decision=other, idempotency_key=f"{key}-0003",
+                            revises=receipt["decision_id"])  # fmt: skip
+    assert unexplained.status_code == 400 and "reason" in unexplained.json()["error"]
+    revised = _decision(api, client_id, final_decision=other, idempotency_key=f"{key}-0004",
+                        revises=receipt["decision_id"], reason="guarantee")  # fmt: skip
+    assert revised.status_code == 201, revised.text
+    history = _post(api, "/decisions/history", {"client_id": client_id}).json()
+    assert [d["decision_id"] for d in history["decisions"]] == [
+        receipt["decision_id"],
+        revised.json()["decision_id"],
+    ]
+    assert history["current"] == revised.json()["decision_id"]
+    assert api.decisions.verify() == []
+
+
+def a_refusal_has_a_letter_in_each_language(api: Api) -> None:
+    client_id, key = _fresh()
+    refused = _decision(api, client_id, final_decision="refused", idempotency_key=f"{key}-0101",
+                        reason="affordability")  # fmt: skip
+    assert refused.status_code == 201, refused.text
+    decision_id = refused.json()["decision_id"]
+    for language in ("en", "fr"):
+        letter = _post(api, "/decisions/letter", {"decision_id": decision_id, "language": language})
+        assert letter.status_code == 200, letter.text
+        assert letter.headers["content-type"] == "application/pdf"
+        assert letter.content.startswith(b"%PDF")
 
 
 REQUIRED_ONLY = {k: v for k, v in APPLICATION.items() if k != "DAYS_BIRTH"}
@@ -203,6 +286,10 @@ PROTECTED = [
     {"method": "post", "path": "/predict_batch", "body": ONE_ITEM},
     {"method": "get", "path": "/model", "body": None},
     {"method": "post", "path": "/clients", "body": {"client_id": 100002}},
+    {"method": "post", "path": "/decisions", "body": {"client_id": 100002}},
+    {"method": "post", "path": "/decisions/history", "body": {"client_id": 100002}},
+    {"method": "post", "path": "/decisions/review", "body": {}},
+    {"method": "post", "path": "/decisions/letter", "body": {"decision_id": "0" * 32}},
 ]  # fmt: skip
 
 
@@ -230,5 +317,7 @@ CHECKS = [
         for r in PROTECTED
     ),
     _case(health_needs_no_token, "health needs no token"),
-    _case(one_audit_row_per_decision, "one audit row per decision"),
+    _case(scoring_records_inquiries_never_decisions, "scoring records inquiries, not decisions"),
+    _case(a_decision_is_recorded_once_and_revised_by_a_new_record, "decisions: once, revised"),
+    _case(a_refusal_has_a_letter_in_each_language, "letter of a refusal"),
 ]

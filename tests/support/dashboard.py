@@ -14,10 +14,11 @@ from bokeh.model import Model
 from bokeh.models import ColumnDataSource, Plot
 
 # Properties of Bokeh models that a person reads: pane and widget text, labels, titles,
-# options, placeholders, axis and legend labels, hover tooltips and tool names.
+# options, placeholders, axis and legend labels, hover tooltips, a widget's description
+# (its "?" tooltip, an HTML model) and tool names.
 READ = (
     "text", "label", "labels", "title", "placeholder", "options", "axis_label",
-    "major_label_overrides", "tooltips", "content", "value",
+    "major_label_overrides", "tooltips", "content", "value", "html",
 )  # fmt: skip
 SHOWN_COLUMNS = ("text", "label", "detail")  # the data columns the figures write or hover
 _BLOCK = re.compile(r"<style.*?</style>|</?(?:p|div|li|ul|ol|tr|td|th|h\d|br|table)\b[^>]*>", re.S)
@@ -37,8 +38,12 @@ def _strings(value: object) -> Iterable[str]:
 
 
 def _read(model: Model, name: str) -> Iterable[str]:
-    """What a person reads of one property: of a choice its label, of a tooltip its name."""
+    """What a person reads of one property: of a choice its label, of a tooltip its name,
+    of a selected value the label of its option (the value itself is a code)."""
     value = getattr(model, name)
+    if name == "value" and isinstance(getattr(model, "options", None), list):
+        labels = dict(o for o in model.options if isinstance(o, list | tuple))
+        value = labels.get(value, value) if labels else value
     if name in ("options", "tooltips") and isinstance(value, list):
         pick = 1 if name == "options" else 0  # (value, label) and (name, "@field") pairs
         value = [v[pick] if isinstance(v, list | tuple) else v for v in value]

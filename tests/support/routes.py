@@ -30,8 +30,34 @@ def data_routes(document: dict[str, Any]) -> list[Route]:
     ]
 
 
-def request_for(document: dict[str, Any], route: Route, client_id: int) -> dict[str, Any]:
-    """httpx keyword arguments of a valid request to ``route`` about ``client_id``."""
+# The dashboard user whose sign-in a valid /users/login request sends: tests that use these
+# requests with the token create it in the service's records first.
+USER, PASSWORD = "routes-check", "routes-check-password-1"
+NO_DECISION = "0" * 32  # a well-formed decision id nobody recorded
+
+
+def request_for(
+    document: dict[str, Any], route: Route, client_id: int, decision_id: str = NO_DECISION
+) -> dict[str, Any]:
+    """httpx keyword arguments of a valid request to ``route`` about ``client_id``.
+
+    The decision recorded for ``client_id`` is a refusal under a fixed idempotency key, so
+    the same request again returns it (200) instead of deciding twice; ``decision_id`` is the
+    refusal a letter is asked for.
+    """
+    special = {
+        "/decisions": {
+            "client_id": client_id,
+            "final_decision": "refused",
+            "reason": "affordability",
+            "idempotency_key": f"routes-check-{client_id}",
+        },
+        "/decisions/letter": {"decision_id": decision_id, "language": "en"},
+        "/decisions/review": {"limit": 10},
+        "/users/login": {"username": USER, "password": PASSWORD},
+    }
+    if route.path in special:
+        return {"json": special[route.path]}
     body = document["paths"][route.path][route.method.lower()].get("requestBody")
     if body is None:
         return {}

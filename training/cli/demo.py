@@ -58,3 +58,20 @@ def prepare(
         service_commands.snapshot(data=data, out=snapshot_path, model=tag)
     else:
         console.print(f"Reusing the snapshot {snapshot_path}, scored by {tag}.")
+    _demo_users(service_commands.service_settings().audit_db_url)
+
+
+def _demo_users(records_url: str) -> None:
+    """One advisor and one supervisor for the dashboard; their passwords shown once only."""
+    from training.demo_users import ensure_demo_users
+
+    created = ensure_demo_users(records_url)
+    for username, password in created.items():
+        console.print(f"Dashboard user [bold]{username}[/bold], password [bold]{password}[/bold]")
+    if created:
+        console.print("Note these passwords: they are shown this once (stored hashed).")
+    else:
+        console.print(
+            "Dashboard users advisor and supervisor exist; to set a new password: "
+            "python -m training users set-password advisor"
+        )

@@ -1,0 +1,105 @@
+"""Scoring calls, recorded as inquiries: who asked, when, why, on which model, with what result.
+
+A score is not a decision (EU AI Act Art. 12 logging without confusing the two): an advisor
+opening a file, a what-if or a batch of simulations leaves inquiries, never a decision. Each
+row keeps the SHA-256 of the validated input, never the input, so a reviewer can check a
+claimed input against the record without it being stored. The call answers only once its row
+is committed (fail closed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from scoring.policy import REVIEW
+from scoring.records.clock import utc_now
+from scoring.records.database import RecordsDatabase
+from scoring.records.tables import DECISIONS, INQUIRIES
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    """One scoring call as the records keep it; ``reasons`` are reason codes, when given."""
+
+    request_id: str
+    endpoint: str
+    purpose: str
+    actor: str
+    model_tag: str
+    threshold: float
+    input_hash: str
+    probability: float
+    recommendation: str
+    client_id: int | None = None
+    reasons: list[str] | None = None
+    language: str = "en"
+    created_at: str = field(default_factory=utc_now)
+
+    def to_row(self) -> dict[str, Any]:
+        # Not dataclasses.asdict: its recursive deep copy cost 60 µs a row, 0.6 s a batch.
+        row = {name: getattr(self, name) for name in _FIELDS}
+        if self.reasons is not None:
+            row["reasons"] = json.dumps(self.reasons)
+        return row
+
+
+_FIELDS = tuple(Inquiry.__dataclass_fields__)
+
+
+def digest(canonical: bytes) -> str:
+    """SHA-256 hex of an input already in canonical form.
+
+    The service passes pydantic's JSON of the validated request (fields in schema order,
+    unknown values left out), which is canonical and ten times cheaper to produce than
+    re-sorting a dict: it matters for 10,000-row batches.
+    """
+    return hashlib.sha256(canonical).hexdigest()
+
+
+class InquiryLog:
+    """The ``inquiries`` table."""
+
+    def __init__(self, database: RecordsDatabase) -> None:
+        self.database = database
+
+    def record(self, inquiries: Sequence[Inquiry]) -> None:
+        """Insert ``inquiries`` in one transaction, committed on return (all or none)."""
+        if not inquiries:
+            return
+        self.database.append(INQUIRIES, [inquiry.to_row() for inquiry in inquiries])
+
+    def count(self, purpose: str | None = None) -> int:
+        """Number of inquiries recorded (of one purpose)."""
+        query = select(func.count()).select_from(INQUIRIES)
+        if purpose is not None:
+            query = query.where(INQUIRIES.c.purpose == purpose)
+        with self.database.reading() as connection:
+            return int(connection.execute(query).scalar_one())
+
+    def pending_reviews(self, limit: int) -> list[dict[str, Any]]:
+        """The latest application scored in the review band for each client that has no
+        decision yet, newest first: the supervisor's queue."""
+        decided = select(DECISIONS.c.client_id)
+        query = (
+            select(INQUIRIES)
+            .where(
+                INQUIRIES.c.purpose == "application",
+                INQUIRIES.c.recommendation == REVIEW,
+                INQUIRIES.c.client_id.is_not(None),
+                INQUIRIES.c.client_id.not_in(decided),
+            )
+            .order_by(INQUIRIES.c.created_at.desc())
+        )
+        pending: dict[int, dict[str, Any]] = {}
+        with self.database.reading() as connection:
+            for row in connection.execute(query):
+                pending.setdefault(row.client_id, dict(row._mapping))
+                if len(pending) == limit:
+                    break
+        return list(pending.values())
