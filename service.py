@@ -221,7 +221,7 @@ class CreditScoring:
             return _respond(ctx, result)
         for recommendation in _recommendations(result):
             RECOMMENDATIONS.labels(
-                endpoint=ctx.request.url.path.strip("/"), recommendation=recommendation
+                endpoint=ctx.request.scope["path"].strip("/"), recommendation=recommendation
             ).inc()
         status = ctx.response.status_code or 200
         return _respond(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
@@ -136,12 +137,19 @@ FACTS: tuple[Fact, ...] = (
 _POSITION = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
+@cache  # a fact's positions never change; /explain asks for them ~70 times a call
 def positions(fact: Fact) -> tuple[int, ...]:
     """The feature positions a fact sums: one, or a category's one-hot siblings."""
     if fact.key in ONE_HOT:
         levels = TABLE[fact.key].levels
         return tuple(_POSITION[f"{fact.key}_{safe_name(level)}"] for level in levels)
     return (_POSITION[fact.key],)
+
+
+@cache
+def indices(fact: Fact) -> list[int]:
+    """:func:`positions` as a list, the form NumPy indexes an array with (not to be changed)."""
+    return list(positions(fact))
 
 
 def value_text(
@@ -211,7 +219,7 @@ _COMPARISONS = {  # neutral phrasing: no agreement with the fact's noun or the c
 
 def _level(fact: Fact, values: np.ndarray, language: Language) -> str | None:
     """The client's category: the one-hot position set to 1, or the binary's 0/1 level."""
-    x = values[list(positions(fact))]
+    x = values[indices(fact)]
     if fact.key in BINARY:
         level = BINARY[fact.key][int(x[0])] if x[0] in (0.0, 1.0) else None
     else:

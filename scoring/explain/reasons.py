@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from scoring.explain.facts import FACTS, Fact, comparison, positions, value_text
+from scoring.explain.facts import FACTS, Fact, comparison, indices, positions, value_text
 from scoring.features import FEATURE_NAMES
 from scoring.features.groups import FEATURE_GROUPS, GROUP_BY_CODE, GROUP_INDEX, GROUPS
 from scoring.wording import LANGUAGES, Language
@@ -189,14 +189,14 @@ def _quoted_fact(
     """The group's readable fact that pushed most the way the group did, with a known value."""
     best, best_size = None, 0.0
     for fact in _FACTS_BY_GROUP.get(group, []):
-        moved = float(contributions[list(positions(fact))].sum())
+        moved = float(contributions[indices(fact)].sum())
         if moved * total > 0 and abs(moved) > best_size and _known(fact, values):
             best, best_size = fact, abs(moved)
     return best
 
 
 def _known(fact: Fact, values: np.ndarray) -> bool:
-    return not np.all(np.isnan(values[list(positions(fact))]))
+    return not np.all(np.isnan(values[indices(fact)]))
 
 
 def _has_none(values: np.ndarray, count_feature: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring.explain.facts import FACTS, Fact, positions, value_text
+from scoring.explain.facts import FACTS, Fact, indices, positions, value_text
 from scoring.explain.points import waterfall
 from scoring.explain.reasons import Reason, group_totals, principal_reasons
 from scoring.features import FEATURES
@@ -83,12 +83,15 @@ def _group(
     group = GROUPS[index]
     moved = []
     for fact in _GROUP_FACTS.get(group.code, []):
-        share = float(contributions[list(positions(fact))].sum())
+        share = float(contributions[indices(fact)].sum())
+        if share == 0.0:
+            continue
         # An unknown value (a pensioner's job start) still counts in the group's total, but
         # is never listed: "time in the current job: unknown" would contradict "retired".
-        if share != 0.0 and value_text(fact, values, language, currency) is not None:
-            moved.append((abs(share), share, fact))
-    moved.sort(key=lambda item: -item[0])
+        text = value_text(fact, values, language, currency)
+        if text is not None:
+            moved.append((abs(share), share, fact, text))
+    moved.sort(key=lambda item: -item[0])  # stable: equal shares keep the facts' order
     english = language == "en"
     return responses.GroupContribution(
         code=group.code,
@@ -100,10 +103,10 @@ def _group(
             responses.Fact(
                 feature=fact.key,
                 label=fact.label_en if english else fact.label_fr,
-                value=value_text(fact, values, language, currency),
+                value=text,
                 contribution=share,
             )
-            for _, share, fact in moved[:TOP_FACTS]
+            for _, share, fact, text in moved[:TOP_FACTS]
         ],
     )
 

@@ -26,6 +26,7 @@ monthly balances. For it the table must be given.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 from scoring.wording import LANGUAGES, Language
 from scoring.wording.levels_application import APPLICATION
@@ -55,6 +56,7 @@ WORDING: Mapping[str, Mapping[str, LevelNames]] = {
 }
 
 
+@cache  # pure, and asked for on every explanation
 def level_name(column: str, level: str, language: Language, *, table: str | None = None) -> str:
     """The name of ``level`` of ``column`` in ``language``, never the raw code.
 
