@@ -30,6 +30,7 @@ DEFAULT_CLIENTS = 20_000
 QUICK_CLIENTS = 5_000
 SEED = 42
 MODEL_NAME = "credit_scoring"
+_LOAD_AT_START = os.getloadavg()  # when the benchmark's process started (1, 5, 15 min)
 PACKAGES = ("numpy", "lightgbm", "onnxruntime", "bentoml", "shap", "pandas", "locust")
 
 
@@ -55,7 +56,9 @@ def machine() -> dict[str, object]:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        # Each benchmark runs in a process of its own and imports this module first.
+        "load_average_at_start": [round(x, 2) for x in _LOAD_AT_START],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "packages": {name: version(name) for name in PACKAGES},
     }
@@ -81,6 +84,13 @@ def source_state(paths: tuple[str, ...] = ("scoring", "service.py", "devtools"))
         "changed": [line[3:] for line in changed],
         "diff_sha256": digest.hexdigest() if changed else None,
     }
+
+
+def source_during(start: dict) -> dict:
+    """``{"source": start}`` (see :func:`source_state`), with ``source_at_end`` when the code
+    changed while the benchmark measured it."""
+    end = source_state()
+    return {"source": start} if end == start else {"source": start, "source_at_end": end}
 
 
 def results_path(name: str, quick: bool) -> Path:

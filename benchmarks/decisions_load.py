@@ -27,7 +27,8 @@ Writes benchmarks/results/decisions_load.json (quick: results/raw/decisions_load
 ``errors`` (by kind), ``rps``, ``endpoints`` (per endpoint and per kind of decision call: n,
 p50_ms, p90_ms, p99_ms, errors), ``decisions`` (calls sent, retries, revisions, answers,
 replays, keys acknowledged), ``records`` (decisions in the table), ``checks`` (see
-:mod:`benchmarks.decision_checks`), ``passed`` and ``load_average_after``.
+:mod:`benchmarks.decision_checks`), ``passed``, and ``load_average_before`` and
+``load_average_after`` (1, 5 and 15 minutes).
 """
 
 from __future__ import annotations
@@ -49,13 +50,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import source_state, workspace, write_result  # noqa: E402
+from benchmarks.common import source_during, source_state, workspace, write_result  # noqa: E402
 from benchmarks.decision_checks import check, decision_counts, recorded  # noqa: E402
 from benchmarks.loadgen.decision_bodies import client_range  # noqa: E402
 from benchmarks.loadgen.payloads import workspace_bodies  # noqa: E402
-from benchmarks.loadgen.postgres import PostgresUnavailable, throwaway_cluster  # noqa: E402
 from benchmarks.loadgen.run import LoadResult, Mix, run_load  # noqa: E402
 from benchmarks.loadgen.servers import serving, start_ours  # noqa: E402
+from devtools.postgres import PostgresUnavailable, throwaway_cluster  # noqa: E402
 
 DATABASES = ("sqlite", "postgresql")
 WORKERS = 2
@@ -153,20 +154,23 @@ def run_on(env: dict[str, str], database_url: str, bodies: list[dict],
 
 def run(settings: Settings, quick: bool, databases: tuple[str, ...]) -> dict[str, Any]:
     """Every database in turn, on the workspace's model and applications."""
+    source = source_state()
     space = workspace(quick)
     bodies = workspace_bodies(space.data, BODIES)
     results: dict[str, Any] = {}
     for name in databases:
+        before = [round(x, 2) for x in os.getloadavg()]
         try:
             with database(name) as url:
-                results[name] = run_on(space.env, url, bodies, settings)
+                results[name] = {"load_average_before": before,
+                                 **run_on(space.env, url, bodies, settings)}  # fmt: skip
         except PostgresUnavailable as why:
             results[name] = {"skipped": str(why)}
         print(_summary(name, results[name]), flush=True)
     return {
         "settings": {**asdict(settings), "workers": WORKERS, "bodies": len(bodies),
                      "workspace_clients": space.clients, "model_tag": space.model_tag,
-                     "source": source_state()},
+                     **source_during(source)},
         "databases": results,
     }  # fmt: skip
 

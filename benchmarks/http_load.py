@@ -87,7 +87,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.baseline.model import prepare  # noqa: E402
-from benchmarks.common import Workspace, source_state, workspace, write_result  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    Workspace,
+    source_during,
+    source_state,
+    workspace,
+    write_result,
+)
 from benchmarks.http_targets import (  # noqa: E402
     FLOOR,
     check_targets,
@@ -354,6 +360,7 @@ def load_bodies(space: Workspace) -> dict[str, list[dict]]:
 
 def run(settings: Settings, quick: bool) -> dict[str, Any]:
     """Every cell of ``settings`` on its systems, with the comparisons and targets."""
+    source = source_state()
     space = workspace(quick)
     model_path = prepare(space)
     bodies = load_bodies(space)
@@ -389,7 +396,7 @@ def run(settings: Settings, quick: bool) -> dict[str, Any]:
             "history_rows_per_body_median": float(np.median(history_rows)),
             "workspace_clients": space.clients,
             "model_tag": space.model_tag,
-            "source": source_state(),
+            **source_during(source),
         },
         "cells": cells,
         "comparisons": comparisons,

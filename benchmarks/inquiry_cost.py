@@ -18,7 +18,8 @@ Writes benchmarks/results/inquiry_cost.json (quick: results/raw/inquiry_cost_qui
 system),
 ``record_us`` (per kind: median, p90, p99 and spread in µs, see
 :func:`benchmarks.common.summary`, and ``over_1ms``, the commits that took longer),
-``target_us`` and ``targets``.
+``without_checkpoint`` (the same with SQLite's automatic checkpoint off, and the pages of
+log each commit writes), ``target_us`` and ``targets``.
 """
 
 from __future__ import annotations
@@ -116,8 +117,26 @@ def file_system(path: Path) -> str:
     return max(found)[1] if found else ""
 
 
+def without_checkpoint(count: int, parent: str | None) -> dict[str, Any]:
+    """The same commits with SQLite's automatic checkpoint off (the control that shows what
+    the slow commits are), and how many pages of log each commit writes."""
+    with tempfile.TemporaryDirectory(prefix="inquiry-cost-", dir=parent) as directory:
+        database = RecordsDatabase(f"sqlite:///{Path(directory) / 'records.sqlite'}")
+        with database.reading() as connection:  # the one pooled connection every call reuses
+            connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
+        measured = measure(InquiryLog(database), count)
+        with database.reading() as connection:
+            still_off = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+            _, pages, _ = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        database.engine().dispose()
+    if not still_off:
+        raise RuntimeError("the control ran on a connection whose checkpoint was on")
+    return {"record_us": measured, "wal_pages_per_commit": pages / (WARM_UP + count * len(KINDS))}
+
+
 def run(count: int, parent: str | None) -> dict[str, Any]:
-    """Time ``count`` commits of each kind in a new database under ``parent``."""
+    """Time ``count`` commits of each kind in a new database under ``parent``, then again
+    with the automatic checkpoint off."""
     with tempfile.TemporaryDirectory(prefix="inquiry-cost-", dir=parent) as directory:
         database = RecordsDatabase(f"sqlite:///{Path(directory) / 'records.sqlite'}")
         log = InquiryLog(database)
@@ -125,6 +144,7 @@ def run(count: int, parent: str | None) -> dict[str, Any]:
         facts = database_facts(database, Path(directory))
         recorded = log.count()
         database.engine().dispose()
+    control = without_checkpoint(count, parent)
     targets = [
         {
             "target": f"record one inquiry ({kind}) p50 ≤ {TARGET_US:g} µs",
@@ -138,6 +158,7 @@ def run(count: int, parent: str | None) -> dict[str, Any]:
         "settings": {"records_per_kind": count, "warm_up": WARM_UP, "rows_at_end": recorded},
         "database": facts,
         "record_us": measured,
+        "without_checkpoint": control,
         "target_us": TARGET_US,
         "targets": targets,
     }
@@ -152,7 +173,13 @@ def main() -> None:
     path = write_result("inquiry_cost", document, args.quick)
     for kind, figures in document["record_us"].items():
         print(f"record one inquiry ({kind}): p50 {figures['median']:.1f} µs, "
-              f"p99 {figures['p99']:.1f} µs (n={figures['n']})")  # fmt: skip
+              f"p99 {figures['p99']:.1f} µs, {figures['over_1ms']} over 1 ms "
+              f"(n={figures['n']})")  # fmt: skip
+    control = document["without_checkpoint"]
+    for kind, figures in control["record_us"].items():
+        print(f"  checkpoint off ({kind}): p50 {figures['median']:.1f} µs, "
+              f"p99 {figures['p99']:.1f} µs, {figures['over_1ms']} over 1 ms")  # fmt: skip
+    print(f"  {control['wal_pages_per_commit']:.1f} pages of log per commit")
     facts = document["database"]
     where = facts["file_system"] or "an unknown file system"
     print(f"SQLite {facts['journal_mode']}, synchronous={facts['synchronous']}, "

@@ -50,14 +50,24 @@ def save(figure: plt.Figure, out_dir: Path, name: str) -> str:
 def run_conditions(result: dict) -> str:
     """The code a benchmark measured and how busy the machine was when it started ("Code
     measured: commit abc1234, with 3 product files changed. Load average at the start (1, 5,
-    15 min): 0.8, 1.1, 1.3."), leaving out what its result does not record."""
+    15 min): 0.8, 1.1, 1.3. Load average at the end ..."), leaving out what its result does
+    not record."""
     source = result.get("settings", {}).get("source") or {}
     parts = []
     if source.get("commit"):
         changed = source.get("uncommitted_product_files")
         extra = f", with {changed} product files changed" if changed else ""
         parts.append(f"Code measured: commit `{source['commit'][:7]}`{extra}.")
-    load = result.get("machine", {}).get("load_average_at_start")
-    if load:
-        parts.append(f"Load average at the start (1, 5, 15 min): {', '.join(map(str, load))}.")
+        if end := result.get("settings", {}).get("source_at_end"):
+            changed = end.get("uncommitted_product_files")
+            parts.append(
+                f"The code changed while it was measured: commit "
+                f"`{(end.get('commit') or '?')[:7]}` at the end"
+                + (f", with {changed} product files changed." if changed else ".")
+            )
+    machine = result.get("machine", {})
+    for moment in ("start", "end"):
+        if load := machine.get(f"load_average_at_{moment}"):
+            shown = ", ".join(map(str, load))
+            parts.append(f"Load average at the {moment} (1, 5, 15 min): {shown}.")
     return " ".join(parts)

@@ -4,22 +4,15 @@ PostgreSQL cluster (skipped where the server binaries are not installed)."""
 from __future__ import annotations
 
 import json
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
-from glob import glob
-from pathlib import Path
+from contextlib import contextmanager
 
-import psycopg
 import pytest
 from sqlalchemy import select
 
+from devtools import postgres
+from devtools.postgres import Cluster, PostgresUnavailable
 from scoring.records.database import RecordsDatabase
 from scoring.records.decisions import NewDecision
 from scoring.records.inquiries import Inquiry, digest
@@ -81,66 +74,12 @@ def stored(database: RecordsDatabase, request_ids: list[str]) -> list[Inquiry]:
     return [found[request_id] for request_id in request_ids if request_id in found]
 
 
-def _postgres_bin() -> Path | None:
-    found = shutil.which("pg_ctl")
-    candidates = [found] if found else sorted(glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    return Path(candidates[-1]).resolve().parent if candidates else None
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A throwaway PostgreSQL cluster in ``root``, listening on a unix socket only."""
-
-    bindir: Path
-    root: Path
-    user: str | None  # the server refuses to run as root
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@/postgres?host={self.root}"
-
-    def run(self, program: str, *args: object) -> None:
-        subprocess.run(
-            [self.bindir / program, *args], user=self.user, check=True, capture_output=True
-        )
-
-    def start(self) -> None:
-        options = f"-k {self.root} -c listen_addresses='' -p 5432 -F"
-        data, log = self.root / "data", self.root / "log"
-        self.run("pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        self.run("pg_ctl", "-D", self.root / "data", "-m", mode, "-w", "stop")
-
-    def new_database(self, name: str) -> str:
-        """Create an empty database ``name`` on the cluster; its URL."""
-        with psycopg.connect(host=str(self.root), user="postgres", autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        return self.url.replace("/postgres?", f"/{name}?")
-
-
 @contextmanager
 def throwaway_cluster() -> Iterator[Cluster]:
-    """A started cluster in a temporary directory, stopped and removed afterwards."""
-    bindir = _postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (Debian package postgresql-15)")
-    user = None
-    if os.geteuid() == 0:
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and no postgres account to run the server")
-        user = "postgres"
-    root = Path(tempfile.mkdtemp(prefix="records-pg-"))  # short: socket paths are limited
-    if user:
-        os.chown(root, account.pw_uid, account.pw_gid)
-    cluster = Cluster(bindir, root, user)
+    """A started cluster (fsync off: tests need no durability), stopped and removed
+    afterwards; the test is skipped, saying why, where no server can be started."""
     try:
-        cluster.run("initdb", "-D", root / "data", "-U", "postgres", "--auth=trust", "--no-sync")
-        cluster.start()
-        yield cluster
-    finally:
-        with suppress(subprocess.CalledProcessError):
-            cluster.stop("immediate")
-        shutil.rmtree(root, ignore_errors=True)
+        with postgres.throwaway_cluster(fsync=False) as cluster:
+            yield cluster
+    except PostgresUnavailable as why:
+        pytest.skip(str(why))

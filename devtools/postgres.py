@@ -1,10 +1,9 @@
 """A throw-away PostgreSQL cluster: initialised in a temporary directory, listening on a unix
 socket only, stopped and removed afterwards.
 
-The same cluster as the tests' (``tests/support/records.py``), without pytest: where no
-server can be started, :class:`PostgresUnavailable` says why and the caller decides (the
-benchmark reports the database as skipped, a test skips). Free of the product's code, so it
-can move to ``devtools/`` and serve both.
+Shared by the tests (``tests/support/records.py``, which skips when no server can be
+started) and the benchmarks (which report the database as skipped): where no server can be
+started, :class:`PostgresUnavailable` says why and the caller decides.
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ class Cluster:
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@/postgres?host={self.root}"
 
-    def run(self, program: str, *args: object) -> None:
+    def run(self, program: str, *args: str | Path) -> None:
         subprocess.run(
             [self.bindir / program, *args], user=self.user, check=True, capture_output=True
         )
