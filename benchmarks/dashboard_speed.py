@@ -57,7 +57,7 @@ from scoring.records.database import RecordsDatabase  # noqa: E402
 from scoring.records.users import Users  # noqa: E402
 from scoring.serving.portfolio import sqlite_path  # noqa: E402
 
-PY, TOKEN, USER, PASSWORD = sys.executable, "bench-token-0123456789", "advisor", "bench-pw-42"
+PY, TOKEN, USER, PASSWORD = sys.executable, "bench-token-0123456789", "advisor", "bench-password-42"
 TARGETS = {"render_": 3.0, "switch_": 1.0, "peer_": 1.0}  # seconds, by measure name
 KEYSTROKE_TARGET_S = 0.005  # the ID box suggests clients on every keystroke
 LAUNCH_ARGS = [
