@@ -10,40 +10,16 @@ one the page's Content-Security-Policy had to block (a console error).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from scoring.serving.schemas import DEMO_CLIENT_ID
+from tests.support.browser import NEEDS_CHROMIUM, WAIT_MS
 from tests.support.serving import AUTH, TOKEN
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(),
-        reason=f"no chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)",
-    ),
-]
-# No background traffic of the browser's own (updates, sync), which is not the page's.
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-WAIT_MS = 60_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium (never a downloaded one)."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 class Recorded:

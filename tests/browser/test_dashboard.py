@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from dashboard.formatting import verdict
@@ -40,27 +40,15 @@ from scoring.records.database import RecordsDatabase
 from scoring.records.tables import DECISIONS, INQUIRIES
 from scoring.records.users import Users
 from scoring.wording.decisions import OVERRIDE_REASONS, outcome
+from tests.support.browser import NEEDS_CHROMIUM, WAIT_MS
 from tests.support.serving import AUTH, TOKEN
 from training.snapshot import write_snapshot
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Skipped before any fixture starts a server when there is no browser to drive.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(),
-        reason=f"no chromium at {CHROMIUM}: apt-get install chromium (.ci/run does)",
-    ),
-]
-LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+pytestmark = NEEDS_CHROMIUM
 ARTIFACTS = Path(__file__).parents[1] / "dashboard" / "artifacts"  # git-ignored
 # The people who sign in, created in the service's records (not "advisor": a username is
 # shown as it is, and the French page must show no English word).
 ADVISOR, SUPERVISOR, PASSWORD = "lea", "hugo", "browser-test-password"
-WAIT_MS = 60_000  # two busy cores: the first render of a session can take seconds
 SETTLE_MS = 1_000
 BUSY = "#busy-container .loader.spin"  # the template's indicator spins while the server works
 HEIGHT = 2000  # tall enough for a whole tab in one screenshot (the template scrolls inside)
@@ -127,15 +115,6 @@ def dashboard(server, records, credit_model, model_dataset, tmp_path_factory) ->
         yield url
     finally:
         stop(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium (never a downloaded one)."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 def _shot(page: Page, name: str) -> None:
