@@ -16,9 +16,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from scoring.explain.facts import FACTS, Fact, comparison, indices, positions, value_text
+from scoring.explain.facts import (
+    FACTS_BY_GROUP,
+    Fact,
+    FactShares,
+    comparison,
+    indices,
+    value_text,
+)
 from scoring.features import FEATURE_NAMES
-from scoring.features.groups import FEATURE_GROUPS, GROUP_BY_CODE, GROUP_INDEX, GROUPS
+from scoring.features.groups import GROUP_BY_CODE, GROUP_INDEX, GROUPS
 from scoring.wording import LANGUAGES, Language
 
 MAX_REASONS = 4  # adverse-action notices state a few principal reasons
@@ -58,9 +65,6 @@ _EFFECT = {
     "en": {"raises": "This raises the risk.", "lowers": "This lowers the risk."},
     "fr": {"raises": "Cela augmente le risque.", "lowers": "Cela réduit le risque."},
 }
-_FACTS_BY_GROUP: dict[str, list[Fact]] = {}
-for _fact in FACTS:
-    _FACTS_BY_GROUP.setdefault(FEATURE_GROUPS[positions(_fact)[0]], []).append(_fact)
 
 
 @dataclass(frozen=True)
@@ -143,10 +147,11 @@ def principal_reasons(
     order = np.argsort(-sign * totals, kind="stable")
     chosen = [int(i) for i in order if sign * totals[i] > NEGLIGIBLE][:MAX_REASONS]
     direction: Direction = "raises" if refused else "lowers"
+    shares = FactShares.of(contributions)
     reasons, codes = [], set()
     for index in chosen:
         reason = _reason(
-            GROUPS[index].code, float(totals[index]), direction, contributions, values,
+            GROUPS[index].code, float(totals[index]), direction, shares, values,
             reference, language, currency,
         )  # fmt: skip
         if reason.code not in codes:  # two bureau groups with no record: one reason
@@ -159,7 +164,7 @@ def _reason(
     group: str,
     total: float,
     direction: Direction,
-    contributions: np.ndarray,
+    shares: FactShares,
     values: np.ndarray,
     reference: Mapping[str, Any],
     language: Language,
@@ -171,7 +176,7 @@ def _reason(
         code = absent[1]
         return Reason(code, group, direction, f"{SPECIAL[code][language]}. {effect}", None, total)
     code, title = f"{group}.{direction}", _title(group, language)
-    fact = _quoted_fact(group, total, contributions, values)
+    fact = _quoted_fact(group, total, shares, values)
     if fact is None:  # nothing readable moved this way: say what the group covers
         text = f"{title} — {_lower_first(_description(group, language))} {effect}"
         return Reason(code, group, direction, text, None, total)
@@ -183,13 +188,11 @@ def _reason(
     return Reason(code, group, direction, f"{title} — {detail}. {effect}", value, total)
 
 
-def _quoted_fact(
-    group: str, total: float, contributions: np.ndarray, values: np.ndarray
-) -> Fact | None:
+def _quoted_fact(group: str, total: float, shares: FactShares, values: np.ndarray) -> Fact | None:
     """The group's readable fact that pushed most the way the group did, with a known value."""
     best, best_size = None, 0.0
-    for fact in _FACTS_BY_GROUP.get(group, []):
-        moved = float(contributions[indices(fact)].sum())
+    for fact in FACTS_BY_GROUP.get(group, []):
+        moved = shares[fact]
         if moved * total > 0 and abs(moved) > best_size and _known(fact, values):
             best, best_size = fact, abs(moved)
     return best

@@ -90,7 +90,7 @@ def _one_hot(application: Columns, n: int) -> np.ndarray:
 
 def _binary_lookup(name: str) -> np.ndarray:
     """Value of each code + 1 (slot 0 is the missing code -1): 0, 1 or NaN."""
-    zero, one = (TABLE[name].level_code()[level] for level in BINARY[name])
+    zero, one = (TABLE[name].level_code[level] for level in BINARY[name])
     lookup = np.full(len(TABLE[name].levels) + 1, np.nan)
     lookup[zero + 1], lookup[one + 1] = 0.0, 1.0
     return lookup

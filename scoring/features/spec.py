@@ -126,6 +126,6 @@ def level_rows(
     columns: Columns, grouping: Grouping, table: Table, column: str, level: str
 ) -> tuple[Columns, Grouping]:
     """The rows at one level of a categorical (e.g. active credits), same groups."""
-    code = table[column].level_code()[level]
+    code = table[column].level_code[level]
     mask = codes(columns, column, len(grouping)) == code
     return take(columns, mask), grouping.subset(mask)

@@ -8,6 +8,7 @@ is described exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 ColumnKind = Literal["key", "target", "int", "float", "category"]
@@ -45,8 +46,10 @@ class Column:
     def is_numeric(self) -> bool:
         return self.kind in ("int", "float", "target")
 
+    @cached_property
     def level_code(self) -> dict[str, int]:
-        """Stable integer code of each level: the position in ``levels``."""
+        """Stable integer code of each level: the position in ``levels`` (built once: the
+        online path reads it for every categorical field of every request)."""
         return {level: code for code, level in enumerate(self.levels)}
 
 

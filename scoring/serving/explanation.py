@@ -12,19 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from scoring.explain.facts import FACTS, Fact, indices, positions, value_text
+from scoring.explain.facts import FACTS_BY_GROUP, FactShares, value_text
 from scoring.explain.points import waterfall
 from scoring.explain.reasons import Reason, group_totals, principal_reasons
 from scoring.features import FEATURES
-from scoring.features.groups import FEATURE_GROUPS, GROUPS
+from scoring.features.groups import GROUPS
 from scoring.model.explainer import Explanation
 from scoring.serving import responses
 from scoring.wording import Language
 
 TOP_FACTS = 3  # readable factors listed under each group
-_GROUP_FACTS: dict[str, list[Fact]] = {}
-for _fact in FACTS:
-    _GROUP_FACTS.setdefault(FEATURE_GROUPS[positions(_fact)[0]], []).append(_fact)
 
 
 def explanation_response(
@@ -42,11 +39,11 @@ def explanation_response(
     start, steps = waterfall(explanation.base_value, totals, prediction.probability)
     refused = prediction.probability >= prediction.threshold  # the model's side, review too
     reasons = principal_reasons(contributions, values, reference, refused, language, currency)
+    shares = FactShares.of(contributions)
     groups = [
-        _group(step.index, step.log_odds, 100.0 * step.points, contributions, values, language,
-               currency)
+        _group(step.index, step.log_odds, 100.0 * step.points, shares, values, language, currency)
         for step in steps
-    ]  # fmt: skip
+    ]
     return responses.Explanation(
         **prediction.model_dump(),
         base_value=explanation.base_value,
@@ -75,23 +72,26 @@ def _group(
     index: int,
     log_odds: float,
     points: float,
-    contributions: np.ndarray,
+    shares: FactShares,
     values: np.ndarray,
     language: Language,
     currency: str,
 ) -> responses.GroupContribution:
     group = GROUPS[index]
+    # Largest first, and stable: ties keep the facts' order; the ones that did not move last.
+    ranked = sorted(
+        ((shares[fact], fact) for fact in FACTS_BY_GROUP.get(group.code, [])),
+        key=lambda item: -abs(item[0]),
+    )
     moved = []
-    for fact in _GROUP_FACTS.get(group.code, []):
-        share = float(contributions[indices(fact)].sum())
-        if share == 0.0:
-            continue
+    for share, fact in ranked:
+        if share == 0.0 or len(moved) == TOP_FACTS:
+            break
         # An unknown value (a pensioner's job start) still counts in the group's total, but
         # is never listed: "time in the current job: unknown" would contradict "retired".
         text = value_text(fact, values, language, currency)
         if text is not None:
-            moved.append((abs(share), share, fact, text))
-    moved.sort(key=lambda item: -item[0])  # stable: equal shares keep the facts' order
+            moved.append((share, fact, text))
     english = language == "en"
     return responses.GroupContribution(
         code=group.code,
@@ -106,7 +106,7 @@ def _group(
                 value=text,
                 contribution=share,
             )
-            for _, share, fact, text in moved[:TOP_FACTS]
+            for share, fact, text in moved
         ],
     )
 
