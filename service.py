@@ -15,12 +15,21 @@ from typing import Any, cast
 import bentoml
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge, Histogram
 from starlette.responses import Response
 
-from scoring.records.database import RecordsDatabase
+from scoring.monitoring.capture import Capture
+from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from scoring.records.users import Users
-from scoring.serving import api_page, decision_models, openapi, responses, schemas, sign_in
+from scoring.serving import (
+    api_page,
+    decision_models,
+    monitoring_models,
+    openapi,
+    responses,
+    schemas,
+    sign_in,
+)
 from scoring.serving.auth import PUBLIC_PATHS, BearerTokenMiddleware
 from scoring.serving.callers import Caller
 from scoring.serving.deciding import DecisionDesk
@@ -51,6 +60,19 @@ RECOMMENDATIONS = Counter(
     "Scores returned, by endpoint and recommendation",
     ["endpoint", "recommendation"],
 )
+SCORES = Histogram(
+    "credit_application_score",
+    "Probability of default of the applications scored (purpose application; what-ifs and "
+    "views left out)",
+    buckets=(0.02, 0.04, 0.06, 0.08, 0.10, 0.125, 0.15, 0.2, 0.3, 0.5, 1.0),
+)
+DRIFT = Gauge(
+    "credit_drift_psi",
+    "Population stability index of each model feature and of the score in the current "
+    "monitoring window against training (0.10 watch, 0.25 act)",
+    ["column"],
+    multiprocess_mode="mostrecent",
+)
 DECISIONS = Counter(
     "credit_decisions_total",
     "Credit decisions recorded, by final decision and whether it departs from the model",
@@ -74,6 +96,8 @@ class CreditScoring:
         self.not_ready = ""
         self.engine, self.not_ready = load_engine(MODEL, SETTINGS, RECORDS)
         self.users = Users(self.engine.database) if self.engine else None
+        if self.engine is not None and self.engine.capture is not None:
+            self.engine.capture.on_flush = _publish_drift
 
     def __is_ready__(self) -> bool:
         """Model loaded and self-checked, and the records writable (else: fail closed)."""
@@ -86,19 +110,25 @@ class CreditScoring:
         """Probability of default and the model's recommendation (`granted`, `refused`, or
         `review` near the threshold). A score, not a decision: recorded as an inquiry."""
         request = schemas.ScoringRequest.model_construct(**fields)
-        return self._run(ctx, lambda engine, caller: engine.predict(request, caller))
+        return self._run(
+            ctx, lambda engine, caller: engine.predict(request, caller), request.purpose
+        )
 
     @bentoml.api(route="/explain", input_spec=schemas.ScoringRequest)
     def explain(self, ctx: bentoml.Context, **fields: Any) -> responses.Explanation:
         """The score, its principal reasons, and the score split into groups of factors."""
         request = schemas.ScoringRequest.model_construct(**fields)
-        return self._run(ctx, lambda engine, caller: engine.explain(request, caller))
+        return self._run(
+            ctx, lambda engine, caller: engine.explain(request, caller), request.purpose
+        )
 
     @bentoml.api(route="/predict_batch", input_spec=schemas.BatchRequest)
     def predict_batch(self, ctx: bentoml.Context, **fields: Any) -> responses.BatchPrediction:
         """Up to 10,000 applications scored in one vectorised pass."""
         request = schemas.BatchRequest.model_construct(**fields)
-        return self._run(ctx, lambda engine, caller: engine.predict_batch(request, caller))
+        return self._run(
+            ctx, lambda engine, caller: engine.predict_batch(request, caller), request.purpose
+        )
 
     @bentoml.api(route="/decisions", input_spec=decision_models.DecisionRequest)
     def decide(self, ctx: bentoml.Context, **fields: Any) -> decision_models.DecisionReceipt:
@@ -171,6 +201,17 @@ class CreditScoring:
 
         return self._run(ctx, call)
 
+    @bentoml.api(route="/monitoring", input_spec=monitoring_models.MonitoringRequest)
+    def monitoring(self, ctx: bentoml.Context, **fields: Any) -> dict[str, Any]:
+        """The served model's drift (PSI of every feature and of the score against training,
+        by day) and performance by monthly vintage, over a period (docs/monitoring.md)."""
+        request = monitoring_models.MonitoringRequest.model_construct(**fields)
+
+        def call(engine: ScoringEngine, _: Caller) -> Response:
+            return JSONResponse(engine.monitoring(request))
+
+        return self._run(ctx, call)
+
     # The id travels in the body, not the path: BentoML labels its open /metrics and its
     # access log with the request path, which would publish every client id looked up.
     @bentoml.api(route="/clients", input_spec=schemas.ClientLookup)
@@ -202,8 +243,14 @@ class CreditScoring:
         a model is not served is for /readyz's operators, not for this public page)."""
         return self.engine.model.tag if self.engine else f"{MODEL.tag}, not loaded: not ready"
 
-    def _run(self, ctx: bentoml.Context, call: Callable[[ScoringEngine, Caller], Any]) -> Any:
-        """The call's answer as JSON (or the Response it made), or the error it raised.
+    def _run(
+        self,
+        ctx: bentoml.Context,
+        call: Callable[[ScoringEngine, Caller], Any],
+        purpose: str | None = None,
+    ) -> Any:
+        """The call's answer as JSON (or the Response it made), or the error it raised;
+        the scores of real applications (``purpose``) go to the score histogram.
 
         The JSON is written here, once: BentoML would dump the response model to Python
         objects and then again to JSON, which cost ~1.5 ms on an /explain answer.
@@ -219,10 +266,13 @@ class CreditScoring:
             return _respond(ctx, _error(error.status, error.message))
         if isinstance(result, Response):
             return _respond(ctx, result)
-        for recommendation in _recommendations(result):
+        for prediction in _predictions(result):
             RECOMMENDATIONS.labels(
-                endpoint=ctx.request.scope["path"].strip("/"), recommendation=recommendation
+                endpoint=ctx.request.scope["path"].strip("/"),
+                recommendation=prediction.recommendation,
             ).inc()
+            if purpose == "application":
+                SCORES.observe(prediction.probability)
         status = ctx.response.status_code or 200
         return _respond(
             ctx, Response(result.model_dump_json(), status_code=status, media_type=JSON)
@@ -254,6 +304,7 @@ ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
     "/clients": (400, 403, 404, 413, 415, 503),
     "/users/login": (400, 403, 413, 415, 429, 503),
     "/model": (403, 503),
+    "/monitoring": (400, 403, 413, 415, 503),
 }
 
 
@@ -263,10 +314,23 @@ def _openapi_document(version: str) -> dict[str, Any]:
     return openapi.openapi_document(spec, ENDPOINT_ERRORS, PUBLIC_PATHS, version)
 
 
-def _recommendations(result: Any) -> list[str]:
+def _publish_drift(capture: Capture) -> None:
+    """The current window's PSI per column, as the metrics show it (called after a flush; a
+    column with no application yet is left as it was)."""
+    try:
+        columns = capture.current_stability()
+    except RecordsUnavailable as error:
+        logger.warning("drift metrics not updated: %s", error)
+        return
+    for column in columns:
+        if column.psi is not None:
+            DRIFT.labels(column=column.name).set(column.psi)
+
+
+def _predictions(result: Any) -> list[responses.Prediction]:
     if isinstance(result, responses.BatchPrediction):
-        return [r.recommendation for r in result.results]
-    return [result.recommendation] if isinstance(result, responses.Prediction) else []
+        return list(result.results)
+    return [result] if isinstance(result, responses.Prediction) else []
 
 
 def _respond(ctx: bentoml.Context, response: Response) -> Response:

@@ -19,6 +19,8 @@ git-ignored ``.env`` of the working directory (the usual dotenv rule), so an exp
 | ``CREDIT_LENDER_EMAIL`` | the product's service address | where refused applicants write |
 | ``CREDIT_LENDER_ADDRESS`` | none | the letters' postal address, lines separated by `` | `` |
 | ``CREDIT_LENDER_PHONE`` | none | the letters' telephone line |
+| ``CREDIT_MONITOR_WINDOW_SECONDS`` | ``86400`` (a day) | length of a drift-monitoring window |
+| ``CREDIT_MONITOR_FLUSH_SECONDS`` | ``60`` | how often a worker writes its drift counts |
 """
 
 from __future__ import annotations
@@ -78,6 +80,20 @@ class ServiceSettings(BaseSettings):
         le=0.2,
         description="Scores within this distance of the threshold (probability points, "
         "0.02 = ±2 points) are recommended for review: a person decides.",
+    )
+
+    monitor_window_seconds: int = Field(
+        86_400,
+        ge=60,
+        le=31 * 86_400,
+        description="Length of a monitoring window (drift counts are kept per window).",
+    )
+    monitor_flush_seconds: float = Field(
+        60.0,
+        gt=0.0,
+        le=3_600.0,
+        description="How often each worker writes its drift counts: what a worker killed "
+        "outright can lose.",
     )
 
     @classmethod

@@ -162,6 +162,7 @@ def service_env(
         "CREDIT_API_TOKEN": TOKEN,
         "CREDIT_AUDIT_DB_URL": f"sqlite:///{directory / 'audit.sqlite'}",
         "CREDIT_PORTFOLIO_DB_URL": portfolio,
+        "CREDIT_MONITOR_FLUSH_SECONDS": "0.2",  # drift counts written quickly for the tests
     }
 
 

@@ -13,6 +13,9 @@ What each table keeps, and why it is enough (GDPR data minimisation):
 - ``purged_links``: what a retention or erasure purge removed from the chain (sequence number,
   decision id and hash, nothing personal), so that the chain still verifies after it.
 - ``outcomes``: whether a granted credit was repaid or defaulted, for monitoring.
+- ``drift_counts``: per time window, model and worker process, how many applications fell in
+  each reference bin of each feature and of the score (:mod:`scoring.monitoring`). Counts
+  only: no value, no client, no request.
 - ``api_keys`` and ``users``: who may call the API, and who may sign in to the dashboard;
   secrets are argon2 hashes only.
 
@@ -121,6 +124,17 @@ OUTCOMES = Table(
     Column("recorded_at", String(TIME), nullable=False),
     Column("recorded_by", String(ACTOR), nullable=False),
     Column("source", String(200), nullable=False),  # the imported file's name
+)
+
+DRIFT_COUNTS = Table(
+    "drift_counts",
+    metadata,
+    Column("window_start", String(TIME), primary_key=True),
+    Column("model_tag", String(200), primary_key=True),
+    Column("worker", String(ID), primary_key=True),  # one process's run: its counts grow
+    Column("applications", Integer, nullable=False),
+    Column("counts", Text, nullable=False),  # JSON: one list per feature then the score
+    Column("updated_at", String(TIME), nullable=False),
 )
 
 API_KEYS = Table(

@@ -54,6 +54,7 @@ ROUTE_SCOPES: dict[str, ScopeName] = {
     "/decisions/letter": "clients",
     "/clients": "clients",
     "/decisions/review": "audit",
+    "/monitoring": "audit",
     "/users/login": "delegate",
 }
 ACTING_USER = b"x-acting-user"

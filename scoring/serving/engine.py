@@ -20,6 +20,9 @@ from scoring.features import build_online, build_online_batch
 from scoring.features.groups import GROUPS
 from scoring.model import store
 from scoring.model.scorer import CreditModel
+from scoring.monitoring.bins import NoReferenceBins
+from scoring.monitoring.capture import Capture
+from scoring.monitoring.summary import period_summary
 from scoring.policy import REFUSED, recommend
 from scoring.records.clock import new_id
 from scoring.records.database import RecordsDatabase, RecordsUnavailable
@@ -28,6 +31,7 @@ from scoring.records.inquiries import Inquiry, InquiryLog, digest
 from scoring.serving import responses, schemas
 from scoring.serving.callers import Caller
 from scoring.serving.explanation import explanation_response, reason_model
+from scoring.serving.monitoring_models import MonitoringRequest
 from scoring.serving.portfolio import Portfolio
 from scoring.wording import Language
 
@@ -69,6 +73,7 @@ class ScoringEngine:
     portfolio: Portfolio | None
     currency: str = ""  # shown after every amount a reason quotes
     review_band: float = 0.0  # half-width of the band around the threshold left to a person
+    capture: Capture | None = None  # drift counts of real applications (None: not monitored)
 
     def __post_init__(self) -> None:
         self.reference = store.read_json(self.model.root / store.REFERENCE_FILE)["features"]
@@ -81,6 +86,7 @@ class ScoringEngine:
         probability = float(self.model.predict_proba(values)[0])
         prediction = self._prediction(client_id, probability)
         self._record([_inquiry(prediction, "predict", request, caller)])
+        self._count(request.purpose, values, [probability])
         return prediction
 
     def explain(self, request: schemas.ScoringRequest, caller: Caller) -> responses.Explanation:
@@ -99,6 +105,7 @@ class ScoringEngine:
         )
         codes = [reason.code for reason in result.reasons]
         self._record([_inquiry(prediction, "explain", request, caller, codes)])
+        self._count(request.purpose, values, [probability])
         return result
 
     def predict_batch(
@@ -129,6 +136,7 @@ class ScoringEngine:
                 for r, item in zip(results, request.applications, strict=True)
             ]
         )
+        self._count(request.purpose, values, probabilities)
         return responses.BatchPrediction(
             results=results,
             model=self.model.tag,
@@ -184,6 +192,19 @@ class ScoringEngine:
             "review_band": self.review_band,
         }
 
+    def monitoring(self, request: MonitoringRequest) -> dict[str, Any]:
+        """The served model's drift and performance over the request's period."""
+        since, until = request.days()
+        reference = store.read_json(self.model.root / store.REFERENCE_FILE)
+        try:
+            return period_summary(
+                self.database, self.model.tag, reference, since, until, request.watch, request.act
+            )
+        except NoReferenceBins as error:
+            raise Unavailable(str(error)) from error
+        except RecordsUnavailable as error:
+            raise Unavailable(f"monitoring unavailable: {error}") from error
+
     def features(self, request: schemas.ApplicationSource) -> tuple[int | None, np.ndarray]:
         """The application's id (when it has one) and its model features."""
         client_id, application, history = self._inputs(request)
@@ -224,6 +245,11 @@ class ScoringEngine:
             model=self.model.tag,
             request_id=new_id(),
         )
+
+    def _count(self, purpose: str, values: np.ndarray, probabilities: Any) -> None:
+        """Count real applications into the drift bins; what-ifs and views never count."""
+        if self.capture is not None and purpose == "application":
+            self.capture.add(np.atleast_2d(values)[:, self.model.columns], probabilities)
 
     def _record(self, inquiries: Sequence[Inquiry]) -> None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring.explain.facts import FACTS_BY_GROUP, FactShares, value_text
+from scoring.explain.facts import FACTS_BY_GROUP, Fact, FactShares, value_text
 from scoring.explain.points import waterfall
 from scoring.explain.reasons import Reason, group_totals, principal_reasons
 from scoring.features import FEATURES
@@ -83,7 +83,7 @@ def _group(
         ((shares[fact], fact) for fact in FACTS_BY_GROUP.get(group.code, [])),
         key=lambda item: -abs(item[0]),
     )
-    moved = []
+    moved: list[tuple[float, Fact, str]] = []
     for share, fact in ranked:
         if share == 0.0 or len(moved) == TOP_FACTS:
             break

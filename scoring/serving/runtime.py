@@ -13,8 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from scoring import logs
+from scoring.features import FEATURE_NAMES
+from scoring.model import store
 from scoring.model.scorer import CreditModel, ModelLoadError
+from scoring.monitoring.bins import Bins, NoReferenceBins
+from scoring.monitoring.capture import Capture
 from scoring.records.database import RecordsDatabase
+from scoring.records.drift import DriftCounts
 from scoring.serving.engine import ScoringEngine
 from scoring.serving.portfolio import Portfolio
 from scoring.settings import ServiceSettings
@@ -55,8 +60,41 @@ def load_engine(
     if portfolio is None:
         logger.warning("no portfolio at %s: client_id requests answer 503", portfolio_url)
     logger.info("model %s loaded and self-checked; ready", model.tag)
-    engine = ScoringEngine(model, database, portfolio, settings.currency, settings.review_band)
+    engine = ScoringEngine(
+        model,
+        database,
+        portfolio,
+        settings.currency,
+        settings.review_band,
+        drift_capture(model, database, settings),
+    )
     return engine, ""
+
+
+def drift_capture(
+    model: CreditModel, database: RecordsDatabase, settings: ServiceSettings
+) -> Capture | None:
+    """The worker's drift counting for ``model``, or None (logged) when the model entry has no
+    reference bins: the service still scores, it is just not monitored."""
+    reference = store.read_json(model.root / store.REFERENCE_FILE)
+    try:
+        bins = Bins.from_reference(reference, model.tag)
+    except NoReferenceBins as error:
+        logger.warning("drift monitoring off: %s", error)
+        return None
+    expected = tuple(FEATURE_NAMES[i] for i in model.columns)
+    if bins.features != expected:
+        logger.warning(
+            "drift monitoring off: model %s's reference bins are not its features", model.tag
+        )
+        return None
+    return Capture(
+        bins,
+        model.tag,
+        DriftCounts(database),
+        settings.monitor_window_seconds,
+        settings.monitor_flush_seconds,
+    )
 
 
 def readiness_reason(reason: str) -> str:

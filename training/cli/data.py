@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table as RichTable
@@ -23,6 +24,16 @@ class Format(StrEnum):
 
     csv = "csv"
     parquet = "parquet"
+
+
+class ScenarioName(StrEnum):
+    """Shifted populations (training/synth/scenarios.py); listed here to keep the CLI light."""
+
+    reference = "reference"
+    downturn = "downturn"
+    product_mix = "product_mix"
+    missing_feature = "missing_feature"
+    income_unit = "income_unit"
 
 
 @app.command()
@@ -44,6 +55,10 @@ def generate(
     fmt: Annotated[
         Format, typer.Option("--format", help="csv (Kaggle layout) or parquet.")
     ] = Format.csv,
+    scenario: Annotated[
+        ScenarioName | None,
+        typer.Option(help="Shift the population, to test drift monitoring (docs/monitoring.md)."),
+    ] = None,
 ) -> None:
     """Write all seven synthetic tables plus application_test.csv, calibrated on real rows."""
     from training.data import DATASET_MARKER, write_dataset
@@ -55,12 +70,33 @@ def generate(
         frames = generate_dataset(
             clients, seed, progress=lambda step: status.update(f"generating: {step}")
         )
+        marker = dataset_marker(clients, seed)
+        if scenario is not None:
+            status.update(f"shifting: {scenario.value}")
+            frames = _shift(frames, scenario, seed)
+            marker["scenario"] = scenario.value  # never taken for the reference population
         status.update(f"writing {out}")
         (out / DATASET_MARKER).unlink(missing_ok=True)  # half-written tables are never current
         write_dataset(frames, out, fmt.value)
-        marker = dataset_marker(clients, seed)
         (out / DATASET_MARKER).write_text(json.dumps(marker) + "\n")
     print_sizes(frames, f"Generated in {time.perf_counter() - start:.1f} s → {out}")
+
+
+def _shift(
+    frames: dict[str, pd.DataFrame], scenario: ScenarioName, seed: int
+) -> dict[str, pd.DataFrame]:
+    """The frames shifted by ``scenario``, saying what it is and which columns it changed."""
+    from training.synth.scenarios import SCENARIOS, apply_scenario, changes
+
+    shifted = apply_scenario(frames, scenario.value, seed)
+    console.print(f"Scenario {scenario.value}: {SCENARIOS[scenario.value].summary_en}")
+    found = changes(frames, shifted)
+    for name, columns in found.items():
+        listed = ", ".join(f"{column} ({share:.1%} of rows)" for column, share in columns.items())
+        console.print(f"  {name}: {listed}")
+    if not found:
+        console.print("  no value changed")
+    return shifted
 
 
 @app.command()

@@ -155,7 +155,7 @@ def train_model(
         onnx_model=onnx_model,
         model_text=booster.model_to_string(),
         features=[f.__dict__ for f in features],
-        reference=feature_reference(x_train, names, cv.oof),
+        reference=feature_reference(x_train, names, cv.oof, {names[i]: v for i, v in importance}),
         card_files=card_files,
         # Whole catalogue rows: the self-check runs the served path, selection included.
         parity_values=all_holdout[:PARITY_SAMPLE_ROWS].copy(),

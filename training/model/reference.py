@@ -7,10 +7,12 @@ the training environment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+
+from scoring.monitoring.bins import reference_bins
 
 PERCENTILES = np.arange(0, 101)
 
@@ -29,12 +31,20 @@ def column_reference(values: np.ndarray) -> dict[str, Any]:
 
 
 def feature_reference(
-    values: np.ndarray, names: Sequence[str], scores: np.ndarray
+    values: np.ndarray,
+    names: Sequence[str],
+    scores: np.ndarray,
+    importance: Mapping[str, float],
 ) -> dict[str, Any]:
-    """Reference of every feature plus the out-of-fold score distribution."""
+    """Reference of every feature plus the out-of-fold score distribution; the bins the
+    monitor counts live values into, and each feature's share of the model's weight (mean
+    |contribution|), to rank drifted features by how much they matter."""
+    total = sum(importance.values()) or 1.0
     return {
         "rows": int(values.shape[0]),
         "percentile_levels": PERCENTILES.tolist(),
         "features": {name: column_reference(values[:, i]) for i, name in enumerate(names)},
         "score": column_reference(np.asarray(scores, dtype=np.float64)),
+        "bins": reference_bins(values, names, scores).to_json(),
+        "importance": {name: float(importance.get(name, 0.0)) / total for name in names},
     }

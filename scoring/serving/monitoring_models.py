@@ -1,0 +1,46 @@
+"""The request of ``/monitoring``: a period of days, and the thresholds to hold it to."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from scoring.monitoring.stability import ACT, WATCH
+
+DEFAULT_DAYS = 30
+
+
+def _tomorrow() -> date:
+    return (datetime.now(UTC) + timedelta(days=1)).date()
+
+
+class MonitoringRequest(BaseModel):
+    """Days [since, until) of drift counts and decisions; both default to the last 30 days."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"since": "2026-11-01", "until": "2026-12-01"}},
+    )
+
+    since: date | None = Field(
+        default=None, description=f"First day, YYYY-MM-DD (default: {DEFAULT_DAYS} days ago)."
+    )
+    until: date | None = Field(
+        default=None, description="Day after the last one, YYYY-MM-DD (default: tomorrow)."
+    )
+    watch: float = Field(default=WATCH, ge=0.0, le=10.0, description="PSI to watch from.")
+    act: float = Field(default=ACT, ge=0.0, le=10.0, description="PSI to act from.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MonitoringRequest:
+        if self.act < self.watch:
+            raise ValueError(f"act ({self.act}) must be at least watch ({self.watch})")
+        if self.since is not None and self.until is not None and self.since >= self.until:
+            raise ValueError(f"since ({self.since}) must be before until ({self.until})")
+        return self
+
+    def days(self) -> tuple[date, date]:
+        """The period, defaults filled in."""
+        until = self.until or _tomorrow()
+        return self.since or until - timedelta(days=DEFAULT_DAYS + 1), until
