@@ -22,7 +22,7 @@ JOBS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo generate validate features realism train card score portfolio snapshot \
-	serve dashboard requirements requirements-check bento container container-smoke calibrate \
+	serve dashboard requirements requirements-check bento container container-smoke calibrate monitor \
 	test test-fast lint bench resilience clean
 
 help: ## List the targets
@@ -66,6 +66,9 @@ portfolio: setup ## Load DATA's applications and history into the portfolio data
 
 snapshot: setup ## Score every client of DATA once for the dashboard's peer views
 	$(PY) -m training snapshot --data $(DATA)
+
+monitor: setup ## Drift and performance report of the served model (SINCE, UNTIL: YYYY-MM-DD); exit 3 watch, 4 act, 5 no data
+	$(PY) -m training monitor $(if $(SINCE),--since $(SINCE),) $(if $(UNTIL),--until $(UNTIL),)
 
 # The token is written once into the git-ignored .env; the service and the dashboard read it
 # there, and a CREDIT_API_TOKEN already set in the environment wins over it.

@@ -82,3 +82,14 @@ def test_json_round_trip_keeps_edges_and_shares() -> None:
 def test_a_model_without_bins_says_to_retrain() -> None:
     with pytest.raises(NoReferenceBins, match=r"credit_scoring:old.*retrain"):
         Bins.from_reference({"features": {}}, "credit_scoring:old")
+
+
+def test_a_production_value_counts_where_its_float32_training_twin_did() -> None:
+    # Building scores take a few values; training holds them as float32, production as the
+    # float64 parsed from JSON, a hair above: both must land in the same bin.
+    levels = np.array([0.0345, 0.069, 0.1034, 0.1379, 0.1724, 0.2069])
+    training = np.repeat(levels, [50, 200, 150, 300, 100, 200]).astype(np.float32)
+    bins = reference_bins(training[:, None], ["ENTRANCES_AVG"], np.zeros(len(training)))
+    production = np.repeat(levels, [50, 200, 150, 300, 100, 200])  # float64
+    counts = bins.count(production[:, None], np.zeros(len(production)))
+    assert counts[0] / len(production) == pytest.approx(bins.reference[0])
