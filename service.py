@@ -207,8 +207,8 @@ class CreditScoring:
         by day) and performance by monthly vintage, over a period (docs/monitoring.md)."""
         request = monitoring_models.MonitoringRequest.model_construct(**fields)
 
-        def call(engine: ScoringEngine, _: Caller) -> Response:
-            return JSONResponse(engine.monitoring(request))
+        def call(engine: ScoringEngine, caller: Caller) -> Response:
+            return JSONResponse(engine.monitoring(request, caller))
 
         return self._run(ctx, call)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import httpx
@@ -133,6 +134,16 @@ class CreditApi:
     def review_queue(self, limit: int = 100) -> Json:
         """Applications scored in the review band with no decision yet, and recent overrides."""
         return self._call("POST", "/decisions/review", {"limit": limit})
+
+    def monitoring(self, since: date | None = None, until: date | None = None) -> Json:
+        """The served model's drift and performance over days [since, until) (``until``
+        excluded; the API's default: the last 30 days), for supervisors (scope audit)."""
+        body = {
+            name: day.isoformat()
+            for name, day in (("since", since), ("until", until))
+            if day is not None
+        }
+        return self._call("POST", "/monitoring", body)
 
     def letter(self, decision_id: str, language: Language) -> bytes:
         """The PDF letter of a recorded refusal, in ``language``."""

@@ -92,7 +92,11 @@ def _known(
             return "api_scope", {"scope": scope.group(1)}
         if "X-Acting-User" in error:
             return "api_user_inactive", {}
-        keys = {"/decisions": "decision_forbidden", "/decisions/review": "review_forbidden"}
+        keys = {
+            "/decisions": "decision_forbidden",
+            "/decisions/review": "review_forbidden",
+            "/monitoring": "mon_forbidden",
+        }
         return keys.get(path, "api_forbidden"), {}
     if status == 404 and path == "/decisions/letter":
         return "decision_unknown", {}

@@ -2,9 +2,9 @@
 
 ``create_app`` is what the server calls for every new session, so no two people share a
 selected client, and each session's API calls are made for its signed-in person. The header
-names them and their role; a supervisor also gets the review queue. The URL carries the
-client and the language (``?client=100002&lang=fr``), so an advisor can bookmark or send a
-link that opens straight on a client.
+names them and their role; a supervisor also gets the review queue and the model's
+monitoring. The URL carries the client and the language (``?client=100002&lang=fr``), so an
+advisor can bookmark or send a link that opens straight on a client.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dashboard.charts import ACCEPTANCE
 from dashboard.config import DEFAULT_CURRENCY, DEFAULT_TIMEZONE
 from dashboard.decision import DecisionView
 from dashboard.history import HistoryView
+from dashboard.monitoring import MonitoringView
 from dashboard.peers import PeersView
 from dashboard.people import LEAST, role_name
 from dashboard.profile import ProfileView
@@ -46,7 +47,10 @@ TABS = {
     "tab_whatif": WhatIfView,
     "tab_history": HistoryView,
 }
-SUPERVISOR_TABS = {"tab_review": ReviewView}  # offered to supervisors (the API enforces it)
+# Offered to supervisors only (the API refuses an advisor the review queue).
+SUPERVISOR_TABS = {"tab_review": ReviewView, "tab_monitoring": MonitoringView}
+# Views read again each time their tab is opened: what they show changes all day.
+READ_ON_OPENING = (ReviewView, MonitoringView)
 # On a narrow screen the tab titles go to a second line instead of being cut off (Bokeh puts
 # them in a non-wrapping flex row inside the header).
 WRAPPED_TABS = (
@@ -106,9 +110,9 @@ class App(Viewer):
         self.header = [pn.panel(self._who, sizing_mode="stretch_width")]
 
     def _opened(self, event: param.parameterized.Event) -> None:
-        """The review queue is read each time its tab is opened: it changes all day."""
+        """The review queue and the monitoring are read each time their tab is opened."""
         view = list(self.views.values())[event.new]
-        if isinstance(view, ReviewView):
+        if isinstance(view, READ_ON_OPENING):
             view.load()
 
     @param.depends("store.language")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.decision_wording import DECISION_WORDS
+from dashboard.monitoring_wording import MONITORING_WORDS
 from scoring.wording import Language
 
 _WORDS: dict[Language, dict[str, str]] = {
@@ -208,7 +209,8 @@ _WORDS: dict[Language, dict[str, str]] = {
 
 
 WORDS: dict[Language, dict[str, str]] = {
-    language: {**phrases, **DECISION_WORDS[language]} for language, phrases in _WORDS.items()
+    language: {**phrases, **DECISION_WORDS[language], **MONITORING_WORDS[language]}
+    for language, phrases in _WORDS.items()
 }
 
 

@@ -192,8 +192,11 @@ class ScoringEngine:
             "review_band": self.review_band,
         }
 
-    def monitoring(self, request: MonitoringRequest) -> dict[str, Any]:
-        """The served model's drift and performance over the request's period."""
+    def monitoring(self, request: MonitoringRequest, caller: Caller) -> dict[str, Any]:
+        """The served model's drift and performance over the request's period (a person the
+        dashboard acts for must be a supervisor)."""
+        if caller.role is not None and caller.role != "supervisor":
+            raise Forbidden("model monitoring is for supervisors")
         since, until = request.days()
         reference = store.read_json(self.model.root / store.REFERENCE_FILE)
         try:

@@ -16,7 +16,8 @@ def _tomorrow() -> date:
 
 
 class MonitoringRequest(BaseModel):
-    """Days [since, until) of drift counts and decisions; both default to the last 30 days."""
+    """Days [since, until) of drift counts and decisions; by default the last 30 days and
+    today."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -43,4 +44,4 @@ class MonitoringRequest(BaseModel):
     def days(self) -> tuple[date, date]:
         """The period, defaults filled in."""
         until = self.until or _tomorrow()
-        return self.since or until - timedelta(days=DEFAULT_DAYS + 1), until
+        return self.since or until - timedelta(days=DEFAULT_DAYS + 1), until  # 30 days + today

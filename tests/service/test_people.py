@@ -141,3 +141,14 @@ def test_sign_in_answers_the_role_then_throttles_repeated_failures(
     )
     assert locked.status_code == 429, "the right password waits for the lock too"
     assert PASSWORD not in locked.text
+
+
+def test_model_monitoring_is_for_supervisors(
+    asgi_client: TestClient, records: RecordsDatabase, people: dict[str, str]
+) -> None:
+    dashboard = _key(records, "audit", "delegate")
+    advisor = {**dashboard, "X-Acting-User": people["advisor"]}
+    refused = asgi_client.post("/monitoring", json={}, headers=advisor)
+    assert refused.status_code == 403 and "supervisors" in refused.json()["error"]
+    supervisor = {**dashboard, "X-Acting-User": people["supervisor"]}
+    assert asgi_client.post("/monitoring", json={}, headers=supervisor).status_code == 200
