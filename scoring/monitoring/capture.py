@@ -1,7 +1,9 @@
 """Counting live applications into the reference bins, per time window, in each worker.
 
 Only real applications count (purpose ``application``): a what-if is hypothetical and a
-view re-reads a known client, and either would bias the population the monitor compares.
+view re-reads a known client, and either would bias the population the monitor compares. An
+application sent twice (scored, then explained: the same input digest) counts once, as long
+as its digest is among the worker's last :data:`RECENT` (kept in memory only, never written).
 
 Counts accumulate in memory and are written every ``flush_seconds`` by a daemon thread, and
 when the process exits normally. What a worker killed outright loses is bounded: the
@@ -14,7 +16,8 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import numpy as np
@@ -28,6 +31,7 @@ from scoring.records.drift import DriftCounts
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+RECENT = 50_000  # input digests a worker remembers, to count a repeated application once
 
 
 def window_start(moment: datetime, window_seconds: int) -> str:
@@ -62,11 +66,23 @@ class Capture:
         self._counts: dict[str, np.ndarray] = {}  # window start -> (columns, bins)
         self._applications: dict[str, int] = {}
         self._dirty: set[str] = set()
+        self._recent: OrderedDict[str, None] = OrderedDict()
         self._timer: threading.Thread | None = None
         self._stopped = threading.Event()
 
-    def add(self, features: np.ndarray, scores: np.ndarray) -> None:
-        """Count applications: their ``features`` (rows, features) and ``scores`` (rows,)."""
+    def add(
+        self, features: np.ndarray, scores: np.ndarray, inputs: Sequence[str] | None = None
+    ) -> None:
+        """Count applications: their ``features`` (rows, features) and ``scores`` (rows,);
+        ``inputs``, their digests, leave out the ones counted recently."""
+        features, scores = np.atleast_2d(features), np.asarray(scores)
+        if inputs is not None:
+            with self._lock:
+                fresh = [self._first_time(digest) for digest in inputs]
+            if not all(fresh):
+                features, scores = features[fresh], scores[fresh]
+            if len(scores) == 0:
+                return
         counts = self.bins.count(features, scores)
         window = window_start(self.clock(), self.window_seconds)
         with self._lock:
@@ -109,6 +125,16 @@ class Capture:
         counts = self.store.windows(self.model_tag, since=window)
         total = counts[0].counts if counts else np.zeros(self.bins.reference.shape, np.int64)
         return stability(self.bins, total)
+
+    def _first_time(self, digest: str) -> bool:
+        """Whether ``digest`` is new among the recent ones; remember it (lock held)."""
+        if digest in self._recent:
+            self._recent.move_to_end(digest)
+            return False
+        self._recent[digest] = None
+        if len(self._recent) > RECENT:
+            self._recent.popitem(last=False)
+        return True
 
     def stop(self) -> None:
         """Stop the flushing thread and write what is left."""

@@ -85,8 +85,9 @@ class ScoringEngine:
         client_id, values = self.features(request)
         probability = float(self.model.predict_proba(values)[0])
         prediction = self._prediction(client_id, probability)
-        self._record([_inquiry(prediction, "predict", request, caller)])
-        self._count(request.purpose, values, [probability])
+        inquiry = _inquiry(prediction, "predict", request, caller)
+        self._record([inquiry])
+        self._count(request.purpose, values, [probability], [inquiry.input_hash])
         return prediction
 
     def explain(self, request: schemas.ScoringRequest, caller: Caller) -> responses.Explanation:
@@ -104,8 +105,9 @@ class ScoringEngine:
             self.model.columns if request.detail == "features" else None,
         )
         codes = [reason.code for reason in result.reasons]
-        self._record([_inquiry(prediction, "explain", request, caller, codes)])
-        self._count(request.purpose, values, [probability])
+        inquiry = _inquiry(prediction, "explain", request, caller, codes)
+        self._record([inquiry])
+        self._count(request.purpose, values, [probability], [inquiry.input_hash])
         return result
 
     def predict_batch(
@@ -130,13 +132,12 @@ class ScoringEngine:
                 client_ids, probabilities, recommendations, reasons, strict=True
             )
         ]
-        self._record(
-            [
-                _inquiry(r, "predict_batch", item, caller, _codes(r.reasons), request)
-                for r, item in zip(results, request.applications, strict=True)
-            ]
-        )
-        self._count(request.purpose, values, probabilities)
+        inquiries = [
+            _inquiry(r, "predict_batch", item, caller, _codes(r.reasons), request)
+            for r, item in zip(results, request.applications, strict=True)
+        ]
+        self._record(inquiries)
+        self._count(request.purpose, values, probabilities, [i.input_hash for i in inquiries])
         return responses.BatchPrediction(
             results=results,
             model=self.model.tag,
@@ -249,10 +250,15 @@ class ScoringEngine:
             request_id=new_id(),
         )
 
-    def _count(self, purpose: str, values: np.ndarray, probabilities: Any) -> None:
-        """Count real applications into the drift bins; what-ifs and views never count."""
+    def _count(
+        self, purpose: str, values: np.ndarray, probabilities: Any, inputs: Sequence[str]
+    ) -> None:
+        """Count real applications into the drift bins, each input once (``inputs``: their
+        digests: an application scored then explained counts once); what-ifs and views never
+        count."""
         if self.capture is not None and purpose == "application":
-            self.capture.add(np.atleast_2d(values)[:, self.model.columns], probabilities)
+            rows = np.atleast_2d(values)[:, self.model.columns]
+            self.capture.add(rows, np.asarray(probabilities), inputs)
 
     def _record(self, inquiries: Sequence[Inquiry]) -> None:
         try:

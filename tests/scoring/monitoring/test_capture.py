@@ -114,3 +114,26 @@ def test_a_killed_worker_loses_only_what_it_counted_since_its_last_flush(tmp_pat
     worker.join(timeout=60)
     assert worker.exitcode == -signal.SIGKILL
     assert [w.applications for w in DriftCounts(RecordsDatabase(url)).windows("m:1")] == [7]
+
+
+def test_an_application_sent_twice_counts_once(tmp_path: Path) -> None:
+    capture = Capture(_bins(), "m:1", _store(tmp_path), clock=Clock(NOON), flush_seconds=3_600)
+    rows = np.random.default_rng(3).normal(size=(3, 3))
+    capture.add(rows, np.full(3, 0.1), ["a", "b", "c"])
+    capture.add(rows[:2], np.full(2, 0.1), ["a", "b"])  # explained after being scored
+    capture.add(rows[:2], np.full(2, 0.1), ["d", "d"])  # the same input twice in one batch
+    capture.stop()
+    (window,) = capture.store.windows("m:1")
+    assert window.applications == 4
+    assert window.counts.sum(axis=1).tolist() == [4] * 4
+
+
+def test_only_the_latest_inputs_are_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("scoring.monitoring.capture.RECENT", 2)
+    capture = Capture(_bins(), "m:1", _store(tmp_path), clock=Clock(NOON), flush_seconds=3_600)
+    for digest in ("a", "b", "c", "a"):  # "a" was forgotten when "c" came
+        capture.add(np.zeros((1, 3)), [0.1], [digest])
+    capture.stop()
+    assert capture.store.windows("m:1")[0].applications == 4

@@ -56,6 +56,12 @@ def test_applications_count_and_what_ifs_and_views_do_not(engine: ScoringEngine)
     assert _counted(engine) == 2
 
 
+def test_an_application_scored_then_explained_counts_once(engine: ScoringEngine) -> None:
+    engine.predict(_request("application", 100_050), CALLER)
+    engine.explain(_request("application", 100_050), CALLER)
+    assert _counted(engine) == 1
+
+
 def test_a_batch_counts_each_application(engine: ScoringEngine) -> None:
     items = [
         {"application": _request("application", 100_010 + i).model_dump()["application"]}
