@@ -55,6 +55,37 @@ def vintages(applications: Sequence[DecidedApplication]) -> list[Vintage]:
     return [_vintage(month, rows) for month, rows in sorted(months.items())]
 
 
+@dataclass(frozen=True)
+class DecisionDay:
+    """One day's decisions (UTC), beside the day's drift: how many, granted, overridden."""
+
+    day: str  # YYYY-MM-DD
+    decided: int
+    granted: int
+    overrides: int  # final decision against a granted/refused recommendation
+    reviewed: int
+
+
+def decision_days(applications: Sequence[DecidedApplication]) -> list[DecisionDay]:
+    """One :class:`DecisionDay` per day with decisions, oldest first."""
+    days: dict[str, list[DecidedApplication]] = {}
+    for application in applications:
+        days.setdefault(application.decided_at[:10], []).append(application)
+    return [
+        DecisionDay(
+            day=day,
+            decided=len(rows),
+            granted=sum(a.final_decision == GRANTED for a in rows),
+            overrides=sum(
+                a.recommendation in (GRANTED, REFUSED) and a.final_decision != a.recommendation
+                for a in rows
+            ),
+            reviewed=sum(a.recommendation not in (GRANTED, REFUSED) for a in rows),
+        )
+        for day, rows in sorted(days.items())
+    ]
+
+
 def calibration(applications: Sequence[DecidedApplication]) -> list[CalibrationBin]:
     """Observed against predicted default rates of the granted with an outcome, by deciles of
     predicted probability (fewer bands when there are ties or few outcomes)."""

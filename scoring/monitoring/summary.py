@@ -16,7 +16,7 @@ import numpy as np
 from scoring.features import FEATURE_NAMES, FEATURES
 from scoring.features.groups import FEATURE_GROUPS, GROUP_BY_CODE
 from scoring.monitoring.bins import SCORE, Bins
-from scoring.monitoring.performance import calibration, vintages
+from scoring.monitoring.performance import calibration, decision_days, vintages
 from scoring.monitoring.stability import ACT, WATCH, Level, Stability, stability
 from scoring.records.clock import timestamp
 from scoring.records.database import RecordsDatabase
@@ -84,6 +84,7 @@ def summary(
         "score": score,
         "features": features,
         "windows": [_window(w, bins, watch, act) for w in windows],
+        "decisions_by_day": [asdict(d) for d in decision_days(decided)],
         "vintages": [asdict(v) for v in vintages(decided)],
         "calibration": [asdict(c) for c in calibration(decided)],
     }

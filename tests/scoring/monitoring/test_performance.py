@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scoring.monitoring.performance import auc, calibration, vintages
+from scoring.monitoring.performance import auc, calibration, decision_days, vintages
 from scoring.records.vintages import DecidedApplication
 
 
@@ -70,3 +70,17 @@ def test_calibration_compares_predicted_and_observed_by_band() -> None:
 
 def test_no_outcome_no_calibration() -> None:
     assert calibration(DECEMBER) == []
+
+
+def test_decisions_and_overrides_by_day() -> None:
+    rows = [
+        DecidedApplication("2026-11-15T09:00:00.000000+00:00", "m:1", 0.05, "granted",
+                           "granted", None),
+        DecidedApplication("2026-11-15T17:00:00.000000+00:00", "m:1", 0.30, "refused",
+                           "granted", None),
+        DecidedApplication("2026-11-16T08:00:00.000000+00:00", "m:1", 0.08, "review",
+                           "refused", None),
+    ]  # fmt: skip
+    first, second = decision_days(rows)
+    assert (first.day, first.decided, first.granted, first.overrides) == ("2026-11-15", 2, 2, 1)
+    assert (second.day, second.overrides, second.reviewed) == ("2026-11-16", 0, 1)
