@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from datetime import date, timedelta
 
 import httpx
@@ -22,6 +23,7 @@ from dashboard.store import DashboardStore
 from scoring.records.database import RecordsDatabase
 from scoring.records.keys import ApiKeys
 from tests.support.dashboard import rendered_text, visible_texts
+from tests.support.inputs import APPLICATION
 from tests.support.monitor_documents import empty_document
 
 COUNTED_WITHIN_S = 10.0
@@ -41,15 +43,18 @@ def _english(french_text: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def counted(api: CreditApi, model_dataset) -> int:
-    """Applications of the portfolio scored as real ones (purpose application), once the
-    service has written their counts: how many the last 30 days hold."""
-    ids = model_dataset["application_train"]["SK_ID_CURR"].iloc[:40]
+def counted(api: CreditApi) -> int:
+    """Applications never scored before, sent as real ones (purpose application), once the
+    service has written their counts: how many the last 30 days hold. (A known client scored
+    again by another test would count once only.)"""
+    applications = [
+        {"application": {**APPLICATION, "SK_ID_CURR": 960_000_000 + uuid.uuid4().int % 10**6}}
+        for _ in range(40)
+    ]
     before = api.monitoring()["applications"]
-    for client_id in ids:
-        api.predict(int(client_id), purpose="application")
+    api.predict_batch(applications, purpose="application")
     deadline = time.monotonic() + COUNTED_WITHIN_S
-    while (n := api.monitoring()["applications"]) < before + len(ids):
+    while (n := api.monitoring()["applications"]) < before + len(applications):
         assert time.monotonic() < deadline, "the service did not write its drift counts"
         time.sleep(0.2)
     return n

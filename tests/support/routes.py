@@ -54,6 +54,7 @@ def request_for(
         },
         "/decisions/letter": {"decision_id": decision_id, "language": "en"},
         "/decisions/review": {"limit": 10},
+        "/monitoring": {"since": "2026-01-01", "until": "2026-02-01"},
         "/users/login": {"username": USER, "password": PASSWORD},
     }
     if route.path in special:
