@@ -25,6 +25,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # Serialises upgrades when several workers start at once on PostgreSQL.
 _LOCK_KEY = 0x6175646974  # "audit"
 _WRITE = {"records_write": True}
+MIGRATION_WAIT_SECONDS = 120
 logger = logging.getLogger(__name__)
 _ALEMBIC_LOG = logging.getLogger("alembic.runtime.migration")
 
@@ -54,7 +55,11 @@ def current(connection: Connection) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade to ``revision`` in one locked transaction; nothing to do when already there."""
     target = head() if revision == "head" else revision
-    with engine.connect().execution_options(**_WRITE) as connection, connection.begin():
+    with (
+        engine.connect().execution_options(**_WRITE) as connection,
+        _patient(connection),
+        connection.begin(),
+    ):
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
         now = current(connection)
@@ -63,6 +68,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         with _quiet_alembic():
             command.upgrade(alembic_config(connection), target)
     logger.info("Records database migrated from revision %s to %s", now or "none", target)
+
+
+@contextmanager
+def _patient(connection: Connection) -> Iterator[None]:
+    """On SQLite, wait up to :data:`MIGRATION_WAIT_SECONDS` for the write lock: a worker
+    starting while another migrates must wait for that migration, which on a large database
+    takes longer than the busy timeout of an ordinary write (a worker of a four-worker start
+    gave up after 5 s on a loaded machine). Other databases wait on their own lock."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # On the driver's connection: SQLAlchemy would open a transaction of its own first.
+    driver = connection.connection.driver_connection
+    assert driver is not None, "a checked-out connection has its driver connection"
+    busy = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+    driver.execute(f"PRAGMA busy_timeout = {MIGRATION_WAIT_SECONDS * 1000}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {int(busy)}")
 
 
 @contextmanager
