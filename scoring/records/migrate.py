@@ -55,6 +55,9 @@ def current(connection: Connection) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade to ``revision`` in one locked transaction; nothing to do when already there."""
     target = head() if revision == "head" else revision
+    with engine.connect() as connection:
+        if current(connection) == target:  # the usual start: a read, never a wait for the lock
+            return
     with (
         engine.connect().execution_options(**_WRITE) as connection,
         _patient(connection),

@@ -30,8 +30,10 @@ class MonitoringRequest(BaseModel):
     until: date | None = Field(
         default=None, description="Day after the last one, YYYY-MM-DD (default: tomorrow)."
     )
-    watch: float = Field(default=WATCH, ge=0.0, le=10.0, description="PSI to watch from.")
-    act: float = Field(default=ACT, ge=0.0, le=10.0, description="PSI to act from.")
+    watch: float = Field(
+        default=WATCH, ge=0.0, le=10.0, strict=True, description="PSI to watch from."
+    )
+    act: float = Field(default=ACT, ge=0.0, le=10.0, strict=True, description="PSI to act from.")
 
     @model_validator(mode="after")
     def _ordered(self) -> MonitoringRequest:
