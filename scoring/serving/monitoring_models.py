@@ -46,4 +46,7 @@ class MonitoringRequest(BaseModel):
     def days(self) -> tuple[date, date]:
         """The period, defaults filled in."""
         until = self.until or _tomorrow()
-        return self.since or until - timedelta(days=DEFAULT_DAYS + 1), until  # 30 days + today
+        if self.since is not None:
+            return self.since, until
+        earliest = date.min + timedelta(days=DEFAULT_DAYS + 1)  # no day before year 1
+        return max(until, earliest) - timedelta(days=DEFAULT_DAYS + 1), until  # 30 days + today
