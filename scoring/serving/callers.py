@@ -17,6 +17,7 @@ SCOPES: dict[Scope, str] = {
 }
 Role = Literal["advisor", "supervisor"]
 ROLES: tuple[Role, ...] = ("advisor", "supervisor")
+SUPERVISOR: Role = "supervisor"  # may depart from the model, reads the review queue and monitoring
 BOOTSTRAP = "token:bootstrap"  # CREDIT_API_TOKEN, the demo's admin key
 ANONYMOUS = "anonymous"  # CREDIT_API_AUTH=disabled: local trials only
 

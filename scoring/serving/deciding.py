@@ -18,7 +18,7 @@ from scoring.explain.reasons import principal_reasons
 from scoring.policy import REVIEW, needs_reason
 from scoring.records.database import RecordsUnavailable
 from scoring.records.decisions import Decision, DecisionConflict, NewDecision
-from scoring.serving.callers import Caller
+from scoring.serving.callers import SUPERVISOR, Caller
 from scoring.serving.decision_models import (
     DecisionHistory,
     DecisionReceipt,
@@ -36,8 +36,6 @@ from scoring.serving.engine import (
     input_digest,
 )
 from scoring.wording.decisions import OUTCOMES, OVERRIDE_REASONS
-
-SUPERVISOR = "supervisor"
 
 
 class DecisionNotFound(ServiceError):

@@ -29,7 +29,7 @@ from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from scoring.records.decisions import DecisionBook
 from scoring.records.inquiries import Inquiry, InquiryLog, digest
 from scoring.serving import responses, schemas
-from scoring.serving.callers import Caller
+from scoring.serving.callers import SUPERVISOR, Caller
 from scoring.serving.explanation import explanation_response, reason_model
 from scoring.serving.monitoring_models import MonitoringRequest
 from scoring.serving.portfolio import Portfolio
@@ -76,7 +76,10 @@ class ScoringEngine:
     capture: Capture | None = None  # drift counts of real applications (None: not monitored)
 
     def __post_init__(self) -> None:
-        self.reference = store.read_json(self.model.root / store.REFERENCE_FILE)["features"]
+        # Read once: the features' percentiles place a client among peers, and the whole
+        # document (bins, weights) is what /monitoring compares a period with.
+        self.reference_document = store.read_json(self.model.root / store.REFERENCE_FILE)
+        self.reference = self.reference_document["features"]
         self.inquiries = InquiryLog(self.database)
         self.decisions = DecisionBook(self.database)
 
@@ -196,13 +199,18 @@ class ScoringEngine:
     def monitoring(self, request: MonitoringRequest, caller: Caller) -> dict[str, Any]:
         """The served model's drift and performance over the request's period (a person the
         dashboard acts for must be a supervisor)."""
-        if caller.role is not None and caller.role != "supervisor":
+        if caller.role is not None and caller.role != SUPERVISOR:
             raise Forbidden("model monitoring is for supervisors")
         since, until = request.days()
-        reference = store.read_json(self.model.root / store.REFERENCE_FILE)
         try:
             return period_summary(
-                self.database, self.model.tag, reference, since, until, request.watch, request.act
+                self.database,
+                self.model.tag,
+                self.reference_document,
+                since,
+                until,
+                request.watch,
+                request.act,
             )
         except NoReferenceBins as error:
             raise Unavailable(str(error)) from error
