@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scoring.monitoring.stability import ACT, WATCH
 
@@ -34,6 +34,14 @@ class MonitoringRequest(BaseModel):
         default=WATCH, ge=0.0, le=10.0, strict=True, description="PSI to watch from."
     )
     act: float = Field(default=ACT, ge=0.0, le=10.0, strict=True, description="PSI to act from.")
+
+    @field_validator("since", "until", mode="before")
+    @classmethod
+    def _written_as_a_day(cls, value: object) -> object:
+        # Pydantic would read a number as seconds since 1970: refused, never guessed.
+        if value is not None and not isinstance(value, str | date):
+            raise ValueError(f"expected a day written YYYY-MM-DD, got {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> MonitoringRequest:

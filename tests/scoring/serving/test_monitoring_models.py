@@ -24,7 +24,8 @@ def test_a_period_near_year_one_starts_at_year_one() -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [({"act": False}, "act"), ({"watch": "0.1"}, "watch"), ({"watch": 0.3, "act": 0.2}, "act"),
-     ({"since": "2026-12-01", "until": "2026-11-01"}, "since"), ({"days": 7}, "days")],
+     ({"since": "2026-12-01", "until": "2026-11-01"}, "since"), ({"days": 7}, "days"),
+     ({"since": -5.4e-277}, "since"), ({"until": 1_700_000_000}, "until")],
 )  # fmt: skip
 def test_bad_requests_are_refused_naming_the_field(body: dict, field: str) -> None:
     with pytest.raises(ValidationError, match=field):
