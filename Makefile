@@ -10,6 +10,7 @@ DATA ?= data/synthetic
 CLIENTS ?= 20000
 SEED ?= 42
 PORT ?= 3000
+MLFLOW_PORT ?= 5000
 WORKERS ?= 1
 INPUT ?= $(DATA)/application_test.csv
 OUTPUT ?= data/scores.csv
@@ -22,7 +23,7 @@ JOBS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo generate validate features realism train card score portfolio snapshot \
-	serve dashboard requirements requirements-check bento container container-smoke calibrate monitor \
+	serve dashboard promote rollback champion mlflow requirements requirements-check bento container container-smoke calibrate monitor \
 	test test-fast lint bench resilience clean
 
 help: ## List the targets
@@ -52,13 +53,29 @@ features: setup ## Build the feature matrix of DATA (batch path) and time it
 realism: setup ## Compare DATA with the real-data statistics
 	$(PY) -m training realism --data $(DATA)
 
-train: setup ## Train on DATA and save one BentoML store entry (TRAIN_ARGS for more options)
+train: setup ## Train on DATA, save a store entry, record the run in MLflow (TRAIN_ARGS for more)
 	$(PY) -m training train --data $(DATA) $(TRAIN_ARGS)
 
-card: setup ## Copy the latest model's card into models/ (the committed card; only when asked)
+promote: setup ## Compare TAG=name:version with the champion and promote it if the gate passes
+	$(if $(TAG),,$(error TAG=name:version is required, e.g. make promote TAG=credit_scoring:abc123))
+	$(PY) -m training promote $(TAG) $(PROMOTE_ARGS)
+
+rollback: setup ## Restore the previous champion: REASON="why" is required and recorded
+	$(if $(REASON),,$(error REASON="why the previous champion must serve again" is required))
+	$(PY) -m training rollback --reason "$(REASON)"
+
+champion: setup ## Show the champion and every promotion and rollback
+	$(PY) -m training champion
+
+mlflow: setup ## Open the MLflow tracking UI on MLFLOW_PORT=5000 (the experiments of data/mlflow)
+	@mkdir -p data/mlflow
+	$(VENV)/bin/mlflow ui --backend-store-uri $${MLFLOW_TRACKING_URI:-sqlite:///$(CURDIR)/data/mlflow/mlflow.db} \
+		--host 127.0.0.1 --port $(MLFLOW_PORT)
+
+card: setup ## Copy the champion's card into models/ (the committed card; only when asked)
 	$(PY) -m training card
 
-score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the latest model
+score: setup ## Score INPUT=applications.csv into OUTPUT=scores.csv with the champion
 	$(PY) -m training score --input $(INPUT) --output $(OUTPUT)
 
 portfolio: setup ## Load DATA's applications and history into the portfolio database the API reads

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from prometheus_client import Counter, Gauge, Histogram
 from starlette.responses import Response
 
+from scoring.model.champion import RegistryError, resolve_tag
 from scoring.monitoring.capture import Capture
 from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from scoring.records.users import Users
@@ -50,8 +51,15 @@ info_app = FastAPI(title="Model and client data", docs_url=None, redoc_url=None,
 
 # Referenced by the class below so that `bentoml build` packs the model into the Bento;
 # read through this module-level handle so a missing model is a readiness problem with a
-# clear message rather than a crash while the service starts.
-MODEL = bentoml.models.BentoModel(SETTINGS.model_tag)
+# clear message rather than a crash while the service starts. name:champion is resolved
+# here, once: the Bento packs the champion of the day it is built.
+try:
+    SERVED_TAG = resolve_tag(SETTINGS.model_tag, SETTINGS.shadow_model_tag)
+except RegistryError as error:
+    raise SystemExit(str(error)) from None
+MODEL = bentoml.models.BentoModel(SERVED_TAG)
+# A challenger scored beside the model on real applications: packed too, never returned.
+SHADOW = bentoml.models.BentoModel(SETTINGS.shadow_model_tag) if SETTINGS.shadow_model_tag else None
 # One records database per process, shared by the auth middleware (keys, users) and the
 # engine (inquiries, decisions); nothing connects before the first request.
 RECORDS = RecordsDatabase(SETTINGS.audit_db_url)
@@ -90,11 +98,12 @@ class CreditScoring:
     """Scores and explains consumer-credit applications, records who asked and who decided."""
 
     model_ref = MODEL
+    shadow_ref = SHADOW
 
     def __init__(self) -> None:
         self.engine: ScoringEngine | None = None
         self.not_ready = ""
-        self.engine, self.not_ready = load_engine(MODEL, SETTINGS, RECORDS)
+        self.engine, self.not_ready = load_engine(MODEL, SETTINGS, RECORDS, SHADOW)
         self.users = Users(self.engine.database) if self.engine else None
         if self.engine is not None and self.engine.capture is not None:
             self.engine.capture.on_flush = _publish_drift

@@ -24,9 +24,11 @@ BENCHMARKS = {
     "explain_call": ["explain_call.py"],
     "request_profile": ["request_profile.py"],
     "inquiry_cost": ["inquiry_cost.py"],
+    "shadow_cost": ["shadow_cost.py"],
     "monitor_capture": ["monitor_capture.py"],
     "monitor_scale": ["monitor_scale.py"],
     "drift_scenarios": ["drift_scenarios.py"],
+    "recalibration": ["recalibration.py"],
     "http_load": ["http_load.py"],
     "decisions_load": ["decisions_load.py"],
     # Four 307,511-client populations, generated once into data/bench/monitor-307511 (~35 min).

@@ -137,7 +137,9 @@ def workspace(quick: bool = False) -> Workspace:
     if tag_file.exists() and _code_digest(home, tag_file) != source_digest(MODEL_SOURCES):
         tag_file.unlink()
     if not tag_file.exists():
-        env = {**os.environ, "BENTOML_HOME": str(home)}
+        # The workspace's runs go to its own MLflow database, not the project's experiments.
+        tracking = f"sqlite:///{root / 'mlflow.db'}"
+        env = {**os.environ, "BENTOML_HOME": str(home), "MLFLOW_TRACKING_URI": tracking}
         training = [sys.executable, "-m", "training"]
         generate = ["generate", "--clients", str(clients), "--seed", str(SEED), "--out", str(data)]
         if not (data / "DATASET.json").exists():

@@ -7,7 +7,8 @@ git-ignored ``.env`` of the working directory (the usual dotenv rule), so an exp
 
 | variable | default | meaning |
 |---|---|---|
-| ``CREDIT_MODEL_TAG`` | ``credit_scoring:latest`` | model-store entry the service loads |
+| ``CREDIT_MODEL_TAG`` | ``credit_scoring:champion`` | model-store entry the service loads |
+| ``CREDIT_SHADOW_MODEL_TAG`` | none | a challenger scored beside it, recorded, never returned |
 | ``CREDIT_API_TOKEN`` | none (required) | bearer token every data or scoring route needs |
 | ``CREDIT_API_AUTH`` | ``enabled`` | ``disabled`` runs without a token (never in production) |
 | ``CREDIT_AUDIT_DB_URL`` | ``sqlite:///data/audit.sqlite`` | audit trail, any SQLAlchemy URL |
@@ -40,6 +41,8 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 # exhausting a worker's memory; a larger batch with history is split by the caller.
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 ENV_PREFIX = "CREDIT_"
+# name or name:version, as BentoML spells tags (the version may be latest or champion).
+TAG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*(:[A-Za-z0-9_.-]+)?$"
 
 
 class ServiceSettings(BaseSettings):
@@ -49,7 +52,17 @@ class ServiceSettings(BaseSettings):
         env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
     )
 
-    model_tag: str = Field("credit_scoring:latest", description="Model-store entry to serve.")
+    model_tag: str = Field(
+        "credit_scoring:champion",
+        pattern=TAG_PATTERN,
+        description="Model-store entry to serve; name:champion is the promoted one.",
+    )
+    shadow_model_tag: str | None = Field(
+        None,
+        pattern=TAG_PATTERN,
+        description="A challenger scored on real applications beside the served model: its "
+        "score is recorded for comparison and never returned.",
+    )
     api_token: SecretStr = Field(SecretStr(""), description="Bearer token clients must send.")
     api_auth: Literal["enabled", "disabled"] = Field(
         "enabled", description="'disabled' serves without authentication (local trials only)."

@@ -20,6 +20,10 @@ from pathlib import Path
 BENTOML_HOME = Path(tempfile.mkdtemp(prefix="pytest-bentoml-home-")).resolve()
 os.environ["BENTOML_HOME"] = str(BENTOML_HOME)
 atexit.register(shutil.rmtree, BENTOML_HOME, ignore_errors=True)
+# Training runs record themselves in MLflow: in a throw-away database, never the project's.
+MLFLOW_DIR = Path(tempfile.mkdtemp(prefix="pytest-mlflow-")).resolve()
+os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{MLFLOW_DIR / 'mlflow.db'}"
+atexit.register(shutil.rmtree, MLFLOW_DIR, ignore_errors=True)
 
 import bentoml  # noqa: E402
 import lightgbm as lgb  # noqa: E402
@@ -118,7 +122,7 @@ def model_tag(trained_model: TrainedModel, models_dir: Path) -> str:
     """The trained model saved in the temporary store; refuses to write anywhere else."""
     if bentoml.models.list():
         pytest.fail(f"the model store of the tests is not empty: is it {BENTOML_HOME}?")
-    tag = save_model(trained_model, TRAINING.name, models_dir)
+    tag, _ = save_model(trained_model, TRAINING.name, models_dir)
     path = Path(bentoml.models.get(tag).path).resolve()
     if not path.is_relative_to(BENTOML_HOME):
         pytest.fail(f"model saved at {path}, outside the temporary store {BENTOML_HOME}")

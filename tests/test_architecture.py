@@ -37,6 +37,7 @@ MODEL_FREE = (
     "scoring.features",
     "scoring.descriptors",
     "scoring.policy",
+    "scoring.scale",
 )
 HEAVY = ("bentoml", "onnxruntime", "lightgbm", "sklearn")
 

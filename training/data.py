@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -41,6 +42,29 @@ def data_source(directory: Path) -> str:
     if marker.is_file():
         return str(json.loads(marker.read_text()).get("source", "synthetic"))
     return "real"
+
+
+def sample_clients(
+    frames: Mapping[str, pd.DataFrame], share: float, seed: int
+) -> dict[str, pd.DataFrame]:
+    """A random ``share`` of the labelled clients with their whole history (bureau balances
+    through their bureau credits); unlabelled applicants are kept as they are."""
+    applications = frames["application_train"]
+    drawn = np.random.default_rng(seed).random(len(applications)) < share
+    clients = applications["SK_ID_CURR"].to_numpy()[drawn]
+    sampled: dict[str, pd.DataFrame] = {}
+    for name, frame in frames.items():
+        if name == "application_test" or "SK_ID_CURR" not in frame.columns:
+            sampled[name] = frame
+        else:
+            sampled[name] = frame[frame["SK_ID_CURR"].isin(clients)].reset_index(drop=True)
+    if "bureau_balance" in frames and "bureau" in sampled:
+        balances = frames["bureau_balance"]
+        credits = sampled["bureau"]["SK_ID_BUREAU"]
+        sampled["bureau_balance"] = balances[balances["SK_ID_BUREAU"].isin(credits)].reset_index(
+            drop=True
+        )
+    return sampled
 
 
 def find_table_file(directory: Path, name: str) -> Path | None:

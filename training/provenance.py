@@ -13,14 +13,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 # The code a dataset or a model comes from: a change in any of these files makes it stale.
 GENERATOR_SOURCES = ("training/synth",)
-MODEL_SOURCES = ("scoring/features", "scoring/schema", "scoring/model", "training/model")
+MODEL_SOURCES = (
+    "scoring/features",
+    "scoring/schema",
+    "scoring/model",
+    "scoring/scale.py",
+    "training/model",
+)
 
 
 def source_digest(folders: Iterable[str], root: Path = ROOT) -> str:
-    """SHA-256 over the names and contents of the Python and JSON files under ``folders``."""
+    """SHA-256 over the names and contents of the Python and JSON files under ``folders``
+    (a folder, or a single file)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted((root / folder).rglob("*")):
+        top = root / folder
+        for path in [top] if top.is_file() else sorted(top.rglob("*")):
             if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())

@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from lightgbm import LGBMClassifier
-from sklearn.model_selection import train_test_split
 
 from benchmarks.common import SEED, Workspace
 from scoring.features import FEATURE_NAMES, build_batch
@@ -67,18 +66,12 @@ def pickle_path(workspace: Workspace) -> Path:
 def training_rows(workspace: Workspace) -> tuple[pd.DataFrame, np.ndarray]:
     """The model's features and the target of the rows the workspace model was refitted on.
 
-    The split repeats :func:`training.model.pipeline.train_model`'s, with the default
-    holdout share and the seed the workspace trains with.
+    The split repeats :func:`training.model.pipeline.train_model`'s default holdout rule.
     """
     frames = load_dataset(workspace.data)
     values = as_model_input(build_batch(frames).values)
     target = frames["application_train"]["TARGET"].to_numpy()
-    train, _ = train_test_split(
-        np.arange(len(target)),
-        test_size=TrainingConfig().holdout_share,
-        stratify=target,
-        random_state=SEED,
-    )
+    train, _ = TrainingConfig().holdout.split(frames["application_train"]["SK_ID_CURR"])
     columns = model_columns(workspace)
     features = values[np.ix_(train, columns)]
     return pd.DataFrame(features, columns=model_features(workspace)), target[train]

@@ -21,7 +21,6 @@ from scoring.explain.facts import (
     Fact,
     FactShares,
     comparison,
-    indices,
     value_text,
 )
 from scoring.features import FEATURE_NAMES
@@ -199,7 +198,9 @@ def _quoted_fact(group: str, total: float, shares: FactShares, values: np.ndarra
 
 
 def _known(fact: Fact, values: np.ndarray) -> bool:
-    return not np.all(np.isnan(values[indices(fact)]))
+    """Whether the client's value of ``fact`` can be said: a category none of whose levels
+    is set (not given, or a level the model does not use) is as unknown as a missing number."""
+    return value_text(fact, values, "en") is not None
 
 
 def _has_none(values: np.ndarray, count_feature: str) -> bool:

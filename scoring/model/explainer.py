@@ -47,6 +47,13 @@ class TreeShapExplainer:
         )
         return Explanation(float(raw[0, -1]), raw[:, :-1])
 
+    def raw_scores(self, values: np.ndarray) -> np.ndarray:
+        """LightGBM's own log-odds of each row: what the ONNX export must reproduce."""
+        scores = self._booster.predict(
+            np.atleast_2d(values), raw_score=True, num_threads=1, validate_features=False
+        )
+        return np.asarray(scores, dtype=np.float64)
+
 
 def logit(probabilities: np.ndarray) -> np.ndarray:
     """Log-odds of probabilities (float64)."""

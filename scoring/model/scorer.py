@@ -20,9 +20,11 @@ import pandas as pd
 
 from scoring.features import FEATURE_NAMES, FeatureMatrix, build_batch
 from scoring.model import store
+from scoring.model.champion import CHAMPION, RegistryError, resolve_tag
 from scoring.model.contract import INPUT_NAME, PROBABILITIES, as_model_input
 from scoring.model.explainer import Explanation
 from scoring.policy import GRANTED, REFUSED
+from scoring.scale import Rating
 
 # What ONNX Runtime raises for a missing, truncated or invalid model file; none of them
 # shares a base class narrower than Exception.
@@ -38,6 +40,12 @@ _POSITION = {name: i for i, name in enumerate(FEATURE_NAMES)}
 _NPZ_ERRORS = (OSError, ValueError, KeyError, TypeError, EOFError, BadZipFile, zlib.error)
 
 
+NO_CHAMPION_ADVICE = (
+    "train one with `python -m training train` (or `make train`: the first model of a store "
+    "becomes its champion), or promote one with `python -m training promote TAG`"
+)
+
+
 class ModelLoadError(RuntimeError):
     """The store entry is missing, incomplete or does not match this code's features."""
 
@@ -51,6 +59,7 @@ class CreditModel:
             self.features = store.read_json(root / store.FEATURES_FILE)
             self.explainer = store.load_explainer(root)
             self.session = _session(root / store.ONNX_FILE)
+            self.rating = _rating(root)
         except (OSError, ValueError, lgb.basic.LightGBMError, *_ONNX_ERRORS) as error:
             raise ModelLoadError(f"model {tag} at {root} cannot be loaded: {error}") from error
         names = [f["name"] for f in self.features]
@@ -66,15 +75,17 @@ class CreditModel:
 
     @classmethod
     def from_store(cls, tag: str | None = None) -> CreditModel:
-        """The entry ``tag``, or the latest ``credit_scoring`` one."""
-        wanted = tag or f"{store.MODEL_NAME}:latest"
+        """The entry ``tag`` (``name:champion`` allowed), or the ``credit_scoring`` champion."""
+        wanted = tag or f"{store.MODEL_NAME}:{CHAMPION}"
         try:
-            model = bentoml.models.get(wanted)
+            model = bentoml.models.get(resolve_tag(wanted))
         except bentoml.exceptions.NotFound as error:
             raise ModelLoadError(
                 f"no model {wanted!r} in the BentoML model store (BENTOML_HOME); "
-                "train one with `python -m training train` (or `make train`)"
+                + NO_CHAMPION_ADVICE
             ) from error
+        except RegistryError as error:
+            raise ModelLoadError(str(error)) from error
         return cls(Path(model.path), str(model.tag), dict(model.info.metadata))
 
     def predict_proba(self, values: np.ndarray) -> np.ndarray:
@@ -150,6 +161,17 @@ def read_parity_sample(path: Path, tag: str) -> tuple[np.ndarray, np.ndarray]:
             f"expected (rows, {len(FEATURE_NAMES)}) and (rows,)"
         )
     return values, probabilities
+
+
+def _rating(root: Path) -> Rating:
+    """The points scale and grades training stored in the model card; a model trained
+    before they were stored gets the default scale, with no observed rates."""
+    path = root / store.CARD_FILE
+    card = store.read_json(path) if path.is_file() else {}
+    try:
+        return Rating.from_section(card.get("scale"))
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"the scale section of {path.name} is incomplete: {error!r}") from error
 
 
 def _session(path: Path) -> ort.InferenceSession:

@@ -21,6 +21,7 @@ from scoring.monitoring.stability import ACT, WATCH, Level, Stability, stability
 from scoring.records.clock import timestamp
 from scoring.records.database import RecordsDatabase
 from scoring.records.drift import DriftCounts, WindowCounts
+from scoring.records.shadow import agreement
 from scoring.records.vintages import DecidedApplication, decided_applications
 
 _POSITION = {name: i for i, name in enumerate(FEATURE_NAMES)}
@@ -38,13 +39,16 @@ def period_summary(
     act: float = ACT,
 ) -> dict[str, Any]:
     """The document of ``model`` (its full tag, and its ``reference.json``) over days
-    [since, until): the windows starting in the period, the decisions made in it on it."""
+    [since, until): the windows starting in the period, the decisions made in it on it, and
+    how the challengers shadowing it agreed with it."""
     bins = Bins.from_reference(reference, model)
     start, end = day_start(since), day_start(until)
     windows = DriftCounts(database).windows(model, start, end)
     decided = [d for d in decided_applications(database, start, end) if d.model_tag == model]
     period = (since.isoformat() if since else None, until.isoformat() if until else None)
-    return summary(model, bins, reference["importance"], windows, decided, period, watch, act)
+    document = summary(model, bins, reference["importance"], windows, decided, period, watch, act)
+    document["shadow"] = agreement(database, model, start, end)
+    return document
 
 
 def day_start(day: date | None) -> str | None:

@@ -92,19 +92,30 @@ class RecordsDatabase:
         tests/scoring/records/test_database.py reads the rows back through SQLAlchemy, on
         SQLite and PostgreSQL.
         """
+        self.append_together([(table, rows)])
+
+    def append_together(self, batches: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]) -> None:
+        """:meth:`append` of rows into several tables, in one transaction (all or none)."""
         with self._guard() as engine:
-            sql, keys = _insert_statement(engine, table)
-            params = [tuple(row[key] for key in keys) for row in rows] if keys else list(rows)
+            statements = []
+            for table, rows in batches:
+                if not rows:
+                    continue
+                sql, keys = _insert_statement(engine, table)
+                params = [tuple(row[key] for key in keys) for row in rows] if keys else list(rows)
+                statements.append((sql, params))
+            if not statements:
+                return
             driver_error = engine.dialect.loaded_dbapi.Error
             try:  # the driver's errors, unwrapped on this path, become SQLAlchemy's
                 raw = engine.raw_connection()
             except driver_error as error:
                 raise OperationalError("connect", None, error) from error
             try:
-                _append(raw, self.dialect, sql, params)
+                _append(raw, self.dialect, statements)
             except driver_error as error:
                 raw.invalidate()
-                raise OperationalError(sql, None, error) from error
+                raise OperationalError(statements[0][0], None, error) from error
             finally:
                 raw.close()
 
@@ -177,14 +188,15 @@ class RecordsDatabase:
         return message
 
 
-def _append(raw: Any, dialect: str, sql: str, params: list[Any]) -> None:
+def _append(raw: Any, dialect: str, statements: Sequence[tuple[str, list[Any]]]) -> None:
     """One transaction on the driver's connection (SQLite's autocommits unless told)."""
     driver = raw.driver_connection
     cursor = driver.cursor()
     try:
         if dialect == "sqlite":
             cursor.execute("BEGIN IMMEDIATE")
-        cursor.executemany(sql, params)
+        for sql, params in statements:
+            cursor.executemany(sql, params)
         if dialect == "sqlite":
             cursor.execute("COMMIT")
         else:

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from scoring.policy import REVIEW
 from scoring.records.clock import utc_now
 from scoring.records.database import RecordsDatabase
-from scoring.records.tables import DECISIONS, INQUIRIES
+from scoring.records.shadow import ShadowScore
+from scoring.records.tables import DECISIONS, INQUIRIES, SHADOW_SCORES
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,18 @@ class InquiryLog:
     def __init__(self, database: RecordsDatabase) -> None:
         self.database = database
 
-    def record(self, inquiries: Sequence[Inquiry]) -> None:
-        """Insert ``inquiries`` in one transaction, committed on return (all or none)."""
+    def record(self, inquiries: Sequence[Inquiry], shadows: Sequence[ShadowScore] = ()) -> None:
+        """Insert ``inquiries``, and the ``shadows`` scores of the same calls, in one
+        transaction committed on return (all or none)."""
         if not inquiries:
             return
-        self.database.append(INQUIRIES, [inquiry.to_row() for inquiry in inquiries])
+        rows = [inquiry.to_row() for inquiry in inquiries]
+        if not shadows:
+            self.database.append(INQUIRIES, rows)
+            return
+        self.database.append_together(
+            [(INQUIRIES, rows), (SHADOW_SCORES, [shadow.to_row() for shadow in shadows])]
+        )
 
     def count(self, purpose: str | None = None) -> int:
         """Number of inquiries recorded (of one purpose)."""

@@ -16,6 +16,9 @@ What each table keeps, and why it is enough (GDPR data minimisation):
 - ``drift_counts``: per time window, model and worker process, how many applications fell in
   each reference bin of each feature and of the score (:mod:`scoring.monitoring`). Counts
   only: no value, no client, no request.
+- ``shadow_scores``: for each real application a shadow challenger also scored, both models'
+  probabilities and thresholds, linked to the inquiry by its request id; never returned to
+  the caller, kept to measure how often the two would decide differently.
 - ``api_keys`` and ``users``: who may call the API, and who may sign in to the dashboard;
   secrets are argon2 hashes only.
 
@@ -135,6 +138,20 @@ DRIFT_COUNTS = Table(
     Column("applications", Integer, nullable=False),
     Column("counts", Text, nullable=False),  # JSON: one list per feature then the score
     Column("updated_at", String(TIME), nullable=False),
+)
+
+SHADOW_SCORES = Table(
+    "shadow_scores",
+    metadata,
+    Column("request_id", String(ID), primary_key=True),  # the inquiry's
+    Column("challenger_tag", String(200), primary_key=True),
+    Column("created_at", String(TIME), nullable=False),
+    Column("champion_tag", String(200), nullable=False),
+    Column("champion_probability", Double, nullable=False),
+    Column("champion_threshold", Double, nullable=False),
+    Column("challenger_probability", Double, nullable=False),
+    Column("challenger_threshold", Double, nullable=False),
+    Index(None, "created_at"),
 )
 
 API_KEYS = Table(

@@ -9,6 +9,7 @@ is a :class:`ServiceError` with the HTTP status and a message naming what is wro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -28,6 +29,7 @@ from scoring.records.clock import new_id
 from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from scoring.records.decisions import DecisionBook
 from scoring.records.inquiries import Inquiry, InquiryLog, digest
+from scoring.records.shadow import ShadowScore
 from scoring.serving import responses, schemas
 from scoring.serving.callers import SUPERVISOR, Caller
 from scoring.serving.explanation import explanation_response, reason_model
@@ -36,6 +38,7 @@ from scoring.serving.portfolio import Portfolio
 from scoring.wording import Language
 
 Inputs = tuple[int | None, dict[str, Any], dict[str, list[dict[str, Any]]]]
+logger = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -74,6 +77,7 @@ class ScoringEngine:
     currency: str = ""  # shown after every amount a reason quotes
     review_band: float = 0.0  # half-width of the band around the threshold left to a person
     capture: Capture | None = None  # drift counts of real applications (None: not monitored)
+    shadow: CreditModel | None = None  # a challenger scored beside, recorded, never returned
 
     def __post_init__(self) -> None:
         # Read once: the features' percentiles place a client among peers, and the whole
@@ -89,7 +93,7 @@ class ScoringEngine:
         probability = float(self.model.predict_proba(values)[0])
         prediction = self._prediction(client_id, probability)
         inquiry = _inquiry(prediction, "predict", request, caller)
-        self._record([inquiry])
+        self._record([inquiry], self._shadow(request.purpose, values, [inquiry]))
         self._count(request.purpose, values, [probability], [inquiry.input_hash])
         return prediction
 
@@ -109,7 +113,7 @@ class ScoringEngine:
         )
         codes = [reason.code for reason in result.reasons]
         inquiry = _inquiry(prediction, "explain", request, caller, codes)
-        self._record([inquiry])
+        self._record([inquiry], self._shadow(request.purpose, values, [inquiry]))
         self._count(request.purpose, values, [probability], [inquiry.input_hash])
         return result
 
@@ -139,7 +143,7 @@ class ScoringEngine:
             _inquiry(r, "predict_batch", item, caller, _codes(r.reasons), request)
             for r, item in zip(results, request.applications, strict=True)
         ]
-        self._record(inquiries)
+        self._record(inquiries, self._shadow(request.purpose, values, inquiries))
         self._count(request.purpose, values, probabilities, [i.input_hash for i in inquiries])
         return responses.BatchPrediction(
             results=results,
@@ -192,6 +196,8 @@ class ScoringEngine:
                 for g in GROUPS
             ],
             "reason_codes": reason_codes(),
+            # The points scale and each grade's figures on the holdout, as the card has them.
+            "scale": self.model.rating.to_dict(),
             "currency": self.currency,
             "review_band": self.review_band,
         }
@@ -246,10 +252,14 @@ class ScoringEngine:
     def _prediction(
         self, client_id: int | None, probability: float, recommendation: str | None = None
     ) -> responses.Prediction:
-        """The answer to one application."""
+        """The answer to one application, with its points and grade on the model's scale."""
+        points, grade, grade_rate = self.model.rating.rate(probability)
         return responses.Prediction(
             client_id=client_id,
             probability=probability,
+            points=points,
+            grade=grade,
+            grade_default_rate=grade_rate,
             # The model's, checked by pydantic.
             recommendation=cast(Any, recommendation or self.recommendation(probability)),
             threshold=self.model.threshold,
@@ -268,9 +278,35 @@ class ScoringEngine:
             rows = np.atleast_2d(values)[:, self.model.columns]
             self.capture.add(rows, np.asarray(probabilities), inputs)
 
-    def _record(self, inquiries: Sequence[Inquiry]) -> None:
+    def _shadow(
+        self, purpose: str, values: np.ndarray, inquiries: Sequence[Inquiry]
+    ) -> list[ShadowScore]:
+        """The challenger's scores of real applications (none for what-ifs and views), to be
+        recorded with their inquiries; the caller never sees them."""
+        if self.shadow is None or purpose != "application":
+            return []
         try:
-            self.inquiries.record(inquiries)
+            probabilities = self.shadow.predict_proba(values)
+        except Exception:  # the challenger must never cost the live answer: log and go on
+            logger.exception("shadow model %s failed to score; not recorded", self.shadow.tag)
+            return []
+        return [
+            ShadowScore(
+                request_id=inquiry.request_id,
+                champion_tag=inquiry.model_tag,
+                champion_probability=inquiry.probability,
+                champion_threshold=inquiry.threshold,
+                challenger_tag=self.shadow.tag,
+                challenger_probability=float(probability),
+                challenger_threshold=self.shadow.threshold,
+                created_at=inquiry.created_at,
+            )
+            for inquiry, probability in zip(inquiries, probabilities, strict=True)
+        ]
+
+    def _record(self, inquiries: Sequence[Inquiry], shadows: Sequence[ShadowScore] = ()) -> None:
+        try:
+            self.inquiries.record(inquiries, shadows)
         except RecordsUnavailable as error:
             raise Unavailable(f"score not returned: {error}") from error
 

@@ -15,11 +15,15 @@ from pydantic.config import JsonDict
 
 from scoring.explain.reasons import MAX_REASONS
 from scoring.policy import Recommendation
+from scoring.scale import Grade
 from scoring.wording import Language
 
 _PREDICTION_EXAMPLE: JsonDict = {
     "client_id": 900001,
     "probability": 0.0412,
+    "points": 578,
+    "grade": "B",
+    "grade_default_rate": 0.037,
     "recommendation": "granted",
     "threshold": 0.073,
     "review_band": 0.02,
@@ -65,6 +69,22 @@ class Prediction(BaseModel):
 
     client_id: int | None = Field(description="SK_ID_CURR of the application, if it had one.")
     probability: float = Field(ge=0.0, le=1.0, description="Probability of payment difficulties.")
+    points: int = Field(
+        description="The probability on the lender's points scale: higher is safer. "
+        "points = offset + factor × ln((1 − probability) / probability); with the default "
+        "scale 600 points are 50:1 odds of repaying and 20 points more double the odds. "
+        "GET /model gives the served model's scale (`scale.settings`)."
+    )
+    grade: Grade = Field(
+        description="Risk grade, A (lowest risk) to E (highest): a fixed band of the "
+        "probability, the same for every model (GET /model: `scale.grades`)."
+    )
+    grade_default_rate: float | None = Field(
+        ge=0.0,
+        le=1.0,
+        description="Share of the training holdout's applicants of this grade who had "
+        "payment difficulties; null if the model has no such record or the grade was empty.",
+    )
     recommendation: Recommendation = Field(
         description="refused at or above the threshold, granted below, review within the "
         "review band around it (a person decides)."

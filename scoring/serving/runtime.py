@@ -15,7 +15,7 @@ from typing import Any
 from scoring import logs
 from scoring.features import FEATURE_NAMES
 from scoring.model import store
-from scoring.model.scorer import CreditModel, ModelLoadError
+from scoring.model.scorer import NO_CHAMPION_ADVICE, CreditModel, ModelLoadError
 from scoring.monitoring.bins import Bins, NoReferenceBins
 from scoring.monitoring.capture import Capture
 from scoring.records.database import RecordsDatabase
@@ -28,17 +28,21 @@ logger = logging.getLogger(__name__)
 
 
 def load_engine(
-    model_ref: Any, settings: ServiceSettings, database: RecordsDatabase | None = None
+    model_ref: Any,
+    settings: ServiceSettings,
+    database: RecordsDatabase | None = None,
+    shadow_ref: Any = None,
 ) -> tuple[ScoringEngine | None, str]:
     """The engine, or None and the reason it could not start; ``database`` shares the records
-    with the auth middleware (one engine per process)."""
+    with the auth middleware (one engine per process); ``shadow_ref``, a challenger to score
+    beside the model."""
     logs.keep_personal_data_out_of_service_logs()  # runs in every worker, before any request
     try:
         stored = model_ref.stored
         if stored is None:
             raise ModelLoadError(
-                f"no model {model_ref.tag} in the BentoML model store: train one with "
-                "`make train`, or set CREDIT_MODEL_TAG to an existing tag"
+                f"no model {model_ref.tag} in the BentoML model store: {NO_CHAMPION_ADVICE}; "
+                "or set CREDIT_MODEL_TAG to an existing tag"
             )
         model = CreditModel(Path(stored.path), str(stored.tag), dict(stored.info.metadata))
         model.self_check()
@@ -67,8 +71,31 @@ def load_engine(
         settings.currency,
         settings.review_band,
         drift_capture(model, database, settings),
+        load_shadow(shadow_ref, model),
     )
     return engine, ""
+
+
+def load_shadow(shadow_ref: Any, served: CreditModel) -> CreditModel | None:
+    """The challenger to shadow ``served`` with, self-checked; None (logged) when there is
+    none or it cannot be used: a broken challenger never stops the service."""
+    if shadow_ref is None:
+        return None
+    stored = shadow_ref.stored
+    if stored is None:
+        logger.error("shadow scoring off: no model %s in the model store", shadow_ref.tag)
+        return None
+    if str(stored.tag) == served.tag:
+        logger.error("shadow scoring off: %s is the served model itself", served.tag)
+        return None
+    try:
+        shadow = CreditModel(Path(stored.path), str(stored.tag), dict(stored.info.metadata))
+        shadow.self_check()
+    except ModelLoadError as error:
+        logger.error("shadow scoring off: %s", error)
+        return None
+    logger.info("shadow scoring with %s: recorded, never returned", shadow.tag)
+    return shadow
 
 
 def drift_capture(

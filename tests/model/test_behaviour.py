@@ -162,9 +162,10 @@ def application_only(model_dataset, training_config) -> Iterator[TrainedModel]:
 
 
 def test_a_model_trains_on_application_data_only(application_only, trained_model):
-    """History adds signal, but the application alone still ranks applicants."""
-    auc_only = application_only.metadata["roc_auc_holdout"]
-    assert 0.65 < auc_only < trained_model.metadata["roc_auc_holdout"]
+    """History adds signal, but the application alone still ranks applicants (out-of-fold:
+    4,800 clients, where the 1,200 of the holdout leave the two AUCs within noise)."""
+    auc_only = application_only.metadata["roc_auc_oof"]
+    assert 0.65 < auc_only < trained_model.metadata["roc_auc_oof"]
 
 
 def test_an_applicant_without_history_is_scored(

@@ -12,6 +12,7 @@ from scoring.settings import DEFAULT_MAX_BODY_BYTES, ServiceSettings, SettingsEr
 
 VARIABLES = (
     "CREDIT_MODEL_TAG",
+    "CREDIT_SHADOW_MODEL_TAG",
     "CREDIT_API_TOKEN",
     "CREDIT_API_AUTH",
     "CREDIT_AUDIT_DB_URL",
@@ -39,7 +40,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def test_defaults_serve_the_checkout(clean_environment: Path) -> None:
     settings = load_settings()
-    assert settings.model_tag == "credit_scoring:latest"
+    assert settings.model_tag == "credit_scoring:champion"
+    assert settings.shadow_model_tag is None
     assert settings.api_token.get_secret_value() == "" and settings.api_auth == "enabled"
     assert settings.audit_db_url.endswith("/data/audit.sqlite")
     assert settings.portfolio_db_url.endswith("/data/portfolio.sqlite")
@@ -51,6 +53,16 @@ def test_every_field_is_its_documented_variable(clean_environment: Path) -> None
     assert {ServiceSettings.variable(name) for name in fields} == set(VARIABLES)
     documented = scoring.settings.__doc__ or ""
     assert all(f"| ``{name}`` |" in documented for name in VARIABLES)
+
+
+@pytest.mark.parametrize("variable", ["CREDIT_MODEL_TAG", "CREDIT_SHADOW_MODEL_TAG"])
+@pytest.mark.parametrize("tag", ["credit scoring", "credit_scoring:", ":abc", "Credit:abc"])
+def test_a_malformed_model_tag_is_named(
+    clean_environment: Path, monkeypatch: pytest.MonkeyPatch, variable: str, tag: str
+) -> None:
+    monkeypatch.setenv(variable, tag)
+    with pytest.raises(SettingsError, match=variable):
+        load_settings()
 
 
 def test_the_environment_wins_over_the_env_file(

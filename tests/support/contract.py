@@ -119,6 +119,49 @@ def batch_results_equal_single_calls(api: Api) -> None:
     )
 
 
+def points_and_grade_follow_the_probability(api: Api) -> None:
+    info = api.client.get("/model", headers=AUTH).json()
+    settings, table = info["scale"]["settings"], info["scale"]["grades"]
+    assert table == info["card"]["scale"]["grades"], "the API quotes the card's grades"
+    grades = {row["grade"]: row for row in table}
+    applications = [
+        {
+            "application": {
+                **APPLICATION,
+                "SK_ID_CURR": 900300 + i,
+                "EXT_SOURCE_2": score,
+                "EXT_SOURCE_3": score,
+            }
+        }
+        for i, score in enumerate((0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.99))
+    ]
+    batch = _post(api, "/predict_batch", {"applications": applications})
+    assert batch.status_code == 200, batch.text
+    results = batch.json()["results"]
+    for item, result in zip(applications, results, strict=True):
+        p = result["probability"]
+        # The scorecard's definition, written apart from the code: base points at the base
+        # odds (good:bad), pdo more for each doubling of the odds.
+        odds = (1 - p) / p
+        expected = settings["base_points"] + settings["pdo"] * math.log2(
+            odds / settings["base_odds"]
+        )
+        assert result["points"] == round(expected)
+        row = grades[result["grade"]]
+        assert row["probability_from"] <= p < row["probability_to"]
+        assert result["grade_default_rate"] == row["observed_rate"]
+        for path in ("/predict", "/explain"):
+            single = _post(api, path, item).json()
+            assert (single["points"], single["grade"], single["grade_default_rate"]) == (
+                result["points"], result["grade"], result["grade_default_rate"]
+            )  # fmt: skip
+    by_risk = sorted(results, key=lambda r: r["probability"])
+    assert [r["points"] for r in by_risk] == sorted((r["points"] for r in by_risk), reverse=True)
+    assert [r["grade"] for r in by_risk] == sorted(r["grade"] for r in by_risk)
+    grades_seen = sorted({r["grade"] for r in results})
+    assert len(grades_seen) >= 3, f"the applications span several grades, not {grades_seen}"
+
+
 def model_card_and_client_lookup(api: Api) -> None:
     model = api.client.get("/model", headers=AUTH)
     assert model.status_code == 200
@@ -306,6 +349,7 @@ CHECKS = [
     _case(batch_results_equal_single_calls, "batch equals single calls"),
     _case(batch_reasons_equal_single_explanations, "batch reasons equal /explain's"),
     _case(model_card_and_client_lookup, "model card and client lookup"),
+    _case(points_and_grade_follow_the_probability, "points and grade follow the probability"),
     *(
         _case(bad_input_gets_a_4xx_naming_the_field, f"bad input: {case}", body=body, field=field)
         for case, body, field in BAD_INPUTS

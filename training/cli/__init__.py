@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from scoring import logs
-from training.cli import access, audit, data, demo, model, monitor, service
+from training.cli import access, audit, data, demo, lifecycle, model, monitor, service
 
 app = typer.Typer(
     help="Prêt à dépenser offline commands: data, synthetic generator, training, scoring files, "
@@ -29,5 +29,14 @@ def main(
     logs.configure(log_level, log_json)
 
 
-for commands in (data.app, model.app, service.app, audit.app, demo.app, access.app, monitor.app):
+for commands in (
+    data.app,
+    model.app,
+    lifecycle.app,
+    service.app,
+    audit.app,
+    demo.app,
+    access.app,
+    monitor.app,
+):
     app.add_typer(commands)

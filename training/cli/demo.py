@@ -9,6 +9,7 @@ import typer
 
 from training import config
 from training.cli import data as data_commands
+from training.cli import lifecycle as lifecycle_commands
 from training.cli import model as model_commands
 from training.cli import service as service_commands
 from training.cli.common import DataDir, console, load
@@ -49,6 +50,7 @@ def prepare(
         tag = model_commands.train(data=data)
     else:
         console.print(f"Reusing the model {tag}, trained on this data by this code.")
+    tag = _champion_after(tag, data)
     portfolio_url = service_commands.service_settings().portfolio_db_url
     if fresh or not file_is_current(sqlite_path(portfolio_url), data):
         service_commands.portfolio(data=data, url=portfolio_url)
@@ -59,6 +61,40 @@ def prepare(
     else:
         console.print(f"Reusing the snapshot {snapshot_path}, scored by {tag}.")
     _demo_users(service_commands.service_settings().audit_db_url)
+
+
+def _champion_after(tag: str, data: Path) -> str:
+    """The model the demo serves: ``tag`` if it is, or becomes, the champion through the
+    promotion gate; else the champion, which stays (the gate's report says why)."""
+    from scoring.model.champion import ChampionRegistry
+    from scoring.model.scorer import CreditModel, ModelLoadError
+    from training.lifecycle.operators import operator
+    from training.lifecycle.promote import promote
+
+    registry = ChampionRegistry(tag.split(":")[0])
+    champion = registry.champion()
+    if champion in (tag, None):
+        return tag
+    try:
+        CreditModel.from_store(champion)
+        justification = None
+    except ModelLoadError:
+        justification = (
+            f"make demo: the champion {champion} cannot be loaded by this version of the "
+            "code, so it cannot serve; the model trained by this version replaces it"
+        )
+    promotion = promote(
+        tag, load(data), data, operator(), lifecycle_commands.REPORTS_DIR, None, justification
+    )
+    if promotion.decision.outcome == "refused":
+        failed = ", ".join(check.name for check in promotion.result.failed())
+        console.print(
+            f"{tag} stays a challenger ({failed} below the champion's; report: "
+            f"{promotion.report['html']}). Serving the champion {champion}."
+        )
+        return champion
+    console.print(f"{tag} is the champion ({promotion.decision.outcome}).")
+    return tag
 
 
 def _demo_users(records_url: str) -> None:

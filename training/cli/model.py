@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from scoring.scale import DEFAULT_BASE_ODDS, DEFAULT_BASE_POINTS, DEFAULT_GRADE_BOUNDS, DEFAULT_PDO
 from training import config
 from training.cli.common import DataDir, console, fail, load
 from training.validation import SchemaError
@@ -42,46 +44,87 @@ def train(
     application_only: Annotated[
         bool, typer.Option(help="Use application_train only, ignoring history tables.")
     ] = False,
+    sample: Annotated[
+        float,
+        typer.Option(
+            min=0.01,
+            max=1.0,
+            help="Share of the labelled clients to train on (with their history).",
+        ),
+    ] = 1.0,
     models_dir: Annotated[
         Path | None,
         typer.Option(help="Also copy the model card there (models/ refreshes the committed card)."),
     ] = None,
+    base_points: Annotated[
+        float, typer.Option(help="Points scale: the points given at --base-odds.")
+    ] = DEFAULT_BASE_POINTS,
+    base_odds: Annotated[
+        float, typer.Option(help="Points scale: the good:bad odds worth --base-points (50: 50:1).")
+    ] = DEFAULT_BASE_ODDS,
+    pdo: Annotated[
+        float, typer.Option(help="Points scale: points to double the odds.")
+    ] = DEFAULT_PDO,
+    grade_bounds: Annotated[
+        str,
+        typer.Option(help="Upper probabilities of default of grades A to D, comma-separated."),
+    ] = ",".join(f"{b:g}" for b in DEFAULT_GRADE_BOUNDS),
 ) -> str:
-    """Train LightGBM, export ONNX + TreeSHAP, verify them and save one store entry."""
-    from training.data import data_source
+    """Train LightGBM, export ONNX + TreeSHAP, verify them, save one store entry and record the
+    run in MLflow; the first model of a store becomes its champion."""
+    from training import tracking
+    from training.data import data_source, sample_clients
+    from training.lifecycle.operators import operator
     from training.model.pipeline import TrainingConfig, save_model, train_model
     from training.model.threshold import CostMatrix
 
+    scale = _scale(base_points, base_odds, pdo, grade_bounds)
     frames = load(data, ["application_train"] if application_only else None)
-    params = {}
-    if tune_minutes > 0:
-        from training.model.tune import tune
-
-        with console.status(f"tuning for {tune_minutes:g} min"):
-            params = tune(frames, tune_minutes, seed)
-        console.print(f"Tuned parameters: {params}")
+    if sample < 1.0:
+        frames = sample_clients(frames, sample, seed)
     settings = TrainingConfig(
         name=name,
         costs=_costs(CostMatrix, false_grant, false_refusal),
         folds=folds,
         seed=seed,
-        params=params,
         data_source=data_source(data),
         stage=stage,
         data_directory=str(data),
+        scale=scale,
     )
     start = time.perf_counter()
-    with console.status("training") as status:
-        model = train_model(frames, settings, lambda s: status.update(f"training: {s}"))
-        tag = save_model(model, name, models_dir)
+    run_tags = {
+        "kind": "training",
+        "application_only": str(application_only),
+        "sample": f"{sample:g}",
+    }
+    with tracking.run(
+        f"train {name}", tracking.training_params(settings, data, tune_minutes), run_tags
+    ) as tracker:
+        if tune_minutes > 0:
+            from training.model.tune import tune
+
+            with console.status(f"tuning for {tune_minutes:g} min"):
+                params = tune(frames, tune_minutes, seed, tracker.log_trial)
+            console.print(f"Tuned parameters: {params}")
+            settings = replace(settings, params=params)
+        with console.status("training") as status:
+            model = train_model(frames, settings, lambda s: status.update(f"training: {s}"))
+            tag, crowned = save_model(model, name, models_dir, tracker.run_id, by=operator())
+        tracker.log_trained(model, tag)
     metrics = model.card["metrics"]
     console.print(
         f"Saved {tag} in {time.perf_counter() - start:.0f} s: ROC AUC out-of-fold "
         f"{metrics['oof']['roc_auc']:.3f}, holdout {metrics['holdout']['roc_auc']:.3f}; "
         f"threshold {model.card['threshold']['threshold']:.3f}; parity "
         f"{model.card['parity']['max_abs_diff']:.1e}; additivity "
-        f"{model.card['additivity']['max_abs_error']:.1e}."
+        f"{model.card['additivity']['max_abs_error']:.1e}; MLflow run {tracker.run_id}."
         + (f" Card copied to {models_dir / name}." if models_dir else "")
+    )
+    console.print(
+        f"{tag} is the champion: the first model of this store."
+        if crowned
+        else f"The champion is unchanged; to compare and promote: python -m training promote {tag}"
     )
     return tag
 
@@ -89,7 +132,7 @@ def train(
 @app.command()
 def card(
     model: Annotated[
-        str | None, typer.Option(help="Model tag (default: latest credit_scoring).")
+        str | None, typer.Option(help="Model tag (default: the credit_scoring champion).")
     ] = None,
     models_dir: Annotated[
         Path, typer.Option(help="Folder that receives <name>/model_card.md and its plots.")
@@ -122,7 +165,7 @@ def score(
         typer.Option(help="CSV of SK_ID_CURR, probability, decision (and reasons)."),
     ],
     model: Annotated[
-        str | None, typer.Option(help="Model tag (default: latest credit_scoring).")
+        str | None, typer.Option(help="Model tag (default: the credit_scoring champion).")
     ] = None,
     reasons: Annotated[
         bool, typer.Option("--reasons", help="Add each row's principal reasons (notices).")
@@ -159,6 +202,24 @@ def score(
         f"Scored {len(scores):,} applications with {scorer.tag} → {output} "
         f"({refused:.1%} refused at threshold {scorer.threshold:.3f})"
     )
+
+
+def _scale(
+    base_points: float, base_odds: float, pdo: float, grade_bounds: str
+) -> dict[str, object]:
+    """The points scale's settings, checked before any data is read."""
+    from scoring.scale import PointsScale, ScaleError, parse_bounds
+
+    try:
+        scale = PointsScale(base_points, base_odds, pdo, parse_bounds(grade_bounds))
+    except ScaleError as error:
+        fail(f"{error} (option --{error.setting.replace('_', '-')})")
+    return {
+        "base_points": scale.base_points,
+        "base_odds": scale.base_odds,
+        "pdo": scale.pdo,
+        "grade_bounds": scale.grade_bounds,
+    }
 
 
 def _costs(cost_matrix, false_grant: float, false_refusal: float):

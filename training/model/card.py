@@ -263,6 +263,48 @@ def _fairness(card: dict[str, Any]) -> str:
     return f"## Fairness\n\n{intro}\n\n{_table(header, table)}\n\n{verdict}"
 
 
+def _grades(card: dict[str, Any]) -> str:
+    scale = card.get("scale")
+    if not scale or not scale.get("grades"):
+        return ""
+    settings = scale["settings"]
+    intro = (
+        f"Every score is also given in points, {_num(settings['base_points'], 0)} at "
+        f"{settings['base_odds']:g}:1 odds of repaying and {settings['pdo']:g} points more "
+        f"to double the odds (points = {settings['offset']:.1f} + {settings['factor']:.2f} "
+        "× ln(odds)): higher is safer. Grades A to E are fixed bands of the probability; "
+        "each grade's observed default rate, measured on the holdout, is what the API "
+        "quotes with every score."
+    )
+    rows = [
+        [
+            g["grade"],
+            f"{_pct(g['probability_from'])} to {_pct(g['probability_to'])}",
+            _points_range(g["points_from"], g["points_to"]),
+            _num(g["count"]),
+            _pct(g["share"]),
+            _pct(g["mean_predicted"]),
+            _pct(g["observed_rate"]),
+        ]
+        for g in scale["grades"]
+    ]
+    header = ["grade", "probability", "points", "applicants", "share", "mean predicted"]
+    block = ["## Points and grades", intro, _table([*header, "observed"], rows)]
+    if scale.get("grades_oof"):
+        oof = ", ".join(
+            f"{g['grade']} {_pct(g['observed_rate'])} ({_num(g['count'])})"
+            for g in scale["grades_oof"]
+        )
+        block.append(f"Observed out-of-fold (applicants): {oof}.")
+    return "\n\n".join(block)
+
+
+def _points_range(low: int | None, high: int | None) -> str:
+    if high is None:
+        return f"{low} and above"
+    return f"{high} and below" if low is None else f"{low} to {high}"
+
+
 def _explainability(card: dict[str, Any]) -> str:
     checks = (
         ("additivity", "max_abs_error", "SHAP additivity (base value + contributions = log-odds)"),
@@ -311,6 +353,7 @@ SECTIONS: tuple[Callable[[dict[str, Any]], str], ...] = (
     _performance,
     _threshold,
     _calibration,
+    _grades,
     _fairness,
     _explainability,
     _limits,

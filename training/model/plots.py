@@ -52,8 +52,8 @@ def plot_roc(curves: Curves, path: Path) -> Path:
     axis.set_xlabel("good clients refused (false-positive rate)")
     axis.set_ylabel("defaulters refused (true-positive rate)")
     axis.set_title("ROC curve")
-    _finish(axis)
-    return _save(figure, path)
+    finish_axis(axis)
+    return save_figure(figure, path)
 
 
 def plot_calibration(curves: Curves, path: Path, bins: int = 10) -> Path:
@@ -77,8 +77,8 @@ def plot_calibration(curves: Curves, path: Path, bins: int = 10) -> Path:
     axis.set_xlabel(f"mean predicted probability of default ({bins} quantile bins)")
     axis.set_ylabel("observed default rate")
     axis.set_title("Calibration (reliability diagram)")
-    _finish(axis)
-    return _save(figure, path)
+    finish_axis(axis)
+    return save_figure(figure, path)
 
 
 def plot_importance(importance: Sequence[tuple[str, float]], path: Path, top: int = 20) -> Path:
@@ -97,7 +97,7 @@ def plot_importance(importance: Sequence[tuple[str, float]], path: Path, top: in
     axis.set_xlabel("mean |SHAP value| (log-odds of default)")
     axis.set_title(f"Top {len(ranked)} features by mean contribution to the score")
     axis.grid(axis="x", alpha=0.3)
-    return _save(figure, path)
+    return save_figure(figure, path)
 
 
 def plot_cost_curve(
@@ -129,16 +129,16 @@ def plot_cost_curve(
     axis.set_xlabel("threshold: refuse when probability of default ≥ threshold")
     axis.set_ylabel("expected cost per application")
     axis.set_title("Business cost of the decision threshold")
-    _finish(axis)
-    return _save(figure, path)
+    finish_axis(axis)
+    return save_figure(figure, path)
 
 
-def _finish(axis) -> None:
+def finish_axis(axis) -> None:
     axis.grid(alpha=0.3)
     axis.legend(fontsize=8, loc="best")
 
 
-def _save(figure: Figure, path: Path) -> Path:
+def save_figure(figure: Figure, path: Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=100)

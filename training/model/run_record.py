@@ -18,6 +18,7 @@ import pandas as pd
 from scoring.features import FEATURES, FeatureInfo
 from scoring.features.directions import direction_of
 from scoring.model.explainer import ADDITIVITY_TOLERANCE
+from scoring.scale import PointsScale
 from training.model.evaluate import (
     age_band,
     calibration_table,
@@ -26,6 +27,7 @@ from training.model.evaluate import (
     fairness_table,
 )
 from training.model.fit import CrossValidation
+from training.model.grades import scale_section
 from training.model.onnx_export import PARITY_TOLERANCE
 from training.model.selection import Selection
 from training.model.threshold import ThresholdChoice
@@ -107,6 +109,7 @@ def card_content(run: TrainingRun) -> dict[str, Any]:
             "default_rate": float(target.mean()),
             "train_rows": len(train),
             "holdout_rows": len(holdout),
+            "holdout_rule": config.holdout.to_dict(),
         },
         "features": {
             "count": len(features),
@@ -137,6 +140,9 @@ def card_content(run: TrainingRun) -> dict[str, Any]:
             "ece_holdout": ece(target[holdout], p_holdout),
         },
         "fairness": fairness_table(target[holdout], p_holdout, threshold, config.costs, groups),
+        "scale": scale_section(
+            PointsScale(**config.scale), target[holdout], p_holdout, target[train], cv.oof
+        ),
         "parity": {
             "max_abs_diff": run.parity,
             "rows": len(holdout),

@@ -9,7 +9,7 @@ that fit in the budget depend on the machine's speed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import optuna
@@ -22,6 +22,8 @@ from training.model.fit import cross_validate
 
 TUNING_FOLDS = 3
 logger = logging.getLogger(__name__)
+# Told of each finished trial: its number, parameters and cross-validated AUC.
+TrialRecorder = Callable[[int, dict[str, Any], float], None]
 
 
 def search_space(trial: optuna.Trial) -> dict[str, Any]:
@@ -35,8 +37,14 @@ def search_space(trial: optuna.Trial) -> dict[str, Any]:
     }
 
 
-def tune(frames: Mapping[str, pd.DataFrame], minutes: float, seed: int = 0) -> dict[str, Any]:
-    """Best parameters found within ``minutes`` (cross-validated AUC)."""
+def tune(
+    frames: Mapping[str, pd.DataFrame],
+    minutes: float,
+    seed: int = 0,
+    record: TrialRecorder | None = None,
+) -> dict[str, Any]:
+    """Best parameters found within ``minutes`` (cross-validated AUC); ``record`` keeps each
+    trial (the training run logs them to MLflow as its child runs)."""
     values = as_model_input(build_batch(frames).values)
     target = frames["application_train"]["TARGET"].to_numpy()
     names = list(FEATURE_NAMES)
@@ -44,7 +52,10 @@ def tune(frames: Mapping[str, pd.DataFrame], minutes: float, seed: int = 0) -> d
     def objective(trial: optuna.Trial) -> float:
         params = search_space(trial)
         cv = cross_validate(values, target, params, TUNING_FOLDS, seed, names)
-        return float(roc_auc_score(target, cv.oof))
+        auc = float(roc_auc_score(target, cv.oof))
+        if record is not None:
+            record(trial.number, params, auc)
+        return auc
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed))

@@ -74,6 +74,23 @@ def report_context(document: Mapping[str, Any], language: Language) -> dict[str,
         "windows": _windows(document["windows"], thresholds, labels, language, w),
         "vintages": _vintages(document["vintages"], language, w),
         "calibration": _calibration(document["calibration"], language, w),
+        "shadow": [_challenger(c, language) for c in document.get("shadow", [])],
+    }
+
+
+def _challenger(agreement: Mapping[str, Any], language: Language) -> dict[str, str]:
+    """A shadow challenger's agreement with the served model, in the reader's numbers."""
+    means = agreement["mean_probability"]
+    return {
+        "tag": agreement["challenger"],
+        "scored": number(agreement["applications"], language),
+        "flips": f"{number(agreement['decision_flips'], language)} "
+        f"({percent(agreement['flip_share'], language)})",
+        "granted_to_refused": number(agreement["granted_to_refused"], language),
+        "refused_to_granted": number(agreement["refused_to_granted"], language),
+        "rank": _index(agreement["rank_correlation"], language),
+        "means": f"{percent(means['champion'], language)} / "
+        f"{percent(means['challenger'], language)}",
     }
 
 

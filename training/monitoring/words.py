@@ -139,6 +139,22 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
         ),
         "predicted_axis": "predicted",
         "observed_axis": "observed",
+        "shadow_title": "Challenger in shadow",
+        "shadow_intro": (
+            "A challenger model scored the same applications as the served model, without "
+            "its answers being used{s} this is how it would have decided."
+        ),
+        "challenger": "Challenger",
+        "shadow_scored": "Applications scored by both",
+        "shadow_flips": "Decisions it would change",
+        "shadow_granted_to_refused": "Granted, it would refuse",
+        "shadow_refused_to_granted": "Refused, it would grant",
+        "shadow_rank": "Same order of risk",
+        "shadow_rank_help": (
+            "1 means both models rank applicants from safest to riskiest in exactly the same "
+            "order{c} 0, no relation between the two orders."
+        ),
+        "shadow_mean": "Average probability of default (served / challenger)",
         "features_title": "All features, most moved first",
         "features_intro": "Open a feature to compare its values in training and in this period.",
         "training": "training",
@@ -284,6 +300,22 @@ WORDS: Mapping[Language, Mapping[str, str]] = {
         ),
         "predicted_axis": "prédit",
         "observed_axis": "observé",
+        "shadow_title": "Modèle challenger en observation",
+        "shadow_intro": (
+            "Un modèle challenger a noté les mêmes demandes que le modèle en service, sans que "
+            "ses réponses soient utilisées{s} voici comment il aurait décidé."
+        ),
+        "challenger": "Challenger",
+        "shadow_scored": "Demandes notées par les deux",
+        "shadow_flips": "Décisions qu'il changerait",
+        "shadow_granted_to_refused": "Accordées, il refuserait",
+        "shadow_refused_to_granted": "Refusées, il accorderait",
+        "shadow_rank": "Même ordre de risque",
+        "shadow_rank_help": (
+            "1 signifie que les deux modèles classent les demandeurs du plus sûr au plus "
+            "risqué exactement dans le même ordre{c} 0, aucun lien entre les deux ordres."
+        ),
+        "shadow_mean": "Probabilité de défaut moyenne (en service / challenger)",
         "features_title": "Toutes les caractéristiques, les plus déplacées d'abord",
         "features_intro": (
             "Ouvrez une caractéristique pour comparer ses valeurs à l'entraînement et sur la "

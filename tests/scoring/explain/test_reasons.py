@@ -76,6 +76,19 @@ def test_a_category_reads_as_its_level_in_each_language() -> None:
     assert french.value == "retraité(e)"
 
 
+def test_a_category_with_no_level_set_is_not_quoted_as_none() -> None:
+    """Occupation not given (every level 0) pushed the most: the next readable fact of the
+    group is quoted, never "occupation: None"."""
+    occupations = [n for n in FEATURE_NAMES if n.startswith("OCCUPATION_TYPE_")]
+    contributions, values = vectors(DAYS_EMPLOYED=-4_000.0, **dict.fromkeys(occupations, 0.0))
+    contributions[INDEX[occupations[0]]] = -0.5
+    contributions[INDEX["DAYS_EMPLOYED"]] = -0.1
+    for language in ("en", "fr"):
+        [reason] = principal_reasons(contributions, values, REFERENCE, False, language)
+        assert "None" not in reason.text and reason.value is not None
+        assert reason.value in ("11 years", "11 ans"), reason.text
+
+
 @pytest.mark.parametrize("count", [np.nan, 0.0])
 def test_an_absent_history_is_said_once_not_quoted_as_unknown(count: float) -> None:
     """No bureau table (unknown) or an empty one: both bureau groups give one reason."""

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from scoring.scale import PointsScale
 from training.model.card import CardFigures, render_markdown, write_card
 from training.model.evaluate import (
     age_band,
@@ -18,6 +19,7 @@ from training.model.evaluate import (
     ece,
     fairness_table,
 )
+from training.model.grades import scale_section
 from training.model.threshold import CostMatrix, choose_threshold, cost_curve
 
 FILES = (
@@ -169,3 +171,17 @@ def test_numpy_values_are_serialised(tmp_path: Path, evaluation) -> None:
     assert saved["model"] == {"name": "np", "n_trees": 12, "params": {"seeds": [0, 1]}}
     assert saved["data"] == {"rows": {"bureau": 5}, "default_rate": 0.25}
     assert "| bureau | 5 |" in (tmp_path / "model_card.md").read_text(encoding="utf-8")
+
+
+def test_the_points_and_grades_section_reads_the_table(evaluation) -> None:
+    y, p = _split(2000, 5)
+    card = {"scale": scale_section(PointsScale(), y, p, y, p)}
+    text = render_markdown(card)
+    assert "## Points and grades" in text
+    assert "600 at 50:1 odds" in text and "20 points more to double the odds" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and line[2] in "ABCDE"]
+    assert [row[2] for row in rows] == list("ABCDE")
+    assert "593 and above" in rows[0] and "527 and below" in rows[-1]
+    count = sum(row["count"] for row in card["scale"]["grades"])
+    assert count == 2000
+    assert "## Points and grades" not in render_markdown({"scale": {}})

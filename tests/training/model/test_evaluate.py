@@ -161,3 +161,14 @@ def test_fairness_nobody_approved() -> None:
     rows = fairness_table(y, p, 0.0, CostMatrix(), {"all": np.zeros(50)})
     assert rows[0]["approval_rate"] == 0.0
     assert rows[0]["disparate_impact"] is None and rows[0]["four_fifths_ok"] is None
+
+
+def test_ks_is_the_largest_gap_between_the_two_score_distributions() -> None:
+    from scipy.stats import ks_2samp
+
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 2, 2_000)
+    p = rng.random(2_000) * 0.5 + 0.2 * y
+    metrics = classification_metrics(y, p, 0.3)
+    assert metrics["ks"] == pytest.approx(ks_2samp(p[y == 1], p[y == 0]).statistic)
+    assert metrics["gini"] == pytest.approx(2 * metrics["roc_auc"] - 1)

@@ -202,3 +202,31 @@ def test_a_period_without_applications_says_what_it_may_mean(
 def test_an_unknown_language_is_refused(document: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="'de'"):
         render_report(document, "de")  # type: ignore[arg-type]
+
+
+SHADOW = {
+    "challenger": "credit_scoring:challenger1",
+    "applications": 4200,
+    "decision_flips": 315,
+    "flip_share": 0.075,
+    "granted_to_refused": 200,
+    "refused_to_granted": 115,
+    "rank_correlation": 0.934,
+    "mean_probability": {"champion": 0.081, "challenger": 0.079},
+}
+
+
+def test_a_shadow_challenger_is_reported_in_the_readers_words(document: dict[str, Any]) -> None:
+    page = render_report({**document, "shadow": [SHADOW]})
+    section = _section(page, "shadow")
+    cells = _texts(section, r'<td class="num">(.*?)</td>')
+    assert cells[:5] == ["4,200", "315 (7.5%)", "200", "115", "0.93"]
+    assert "would have decided" in section and "same order" in section
+    french = html.unescape(
+        _section(render_report({**document, "shadow": [SHADOW]}, "fr"), "shadow")
+    )
+    assert "Décisions qu'il changerait" in french and "315 (7,5" in french and "0,93" in french
+
+
+def test_without_a_challenger_there_is_no_shadow_section(english: str) -> None:
+    assert 'id="shadow"' not in english
