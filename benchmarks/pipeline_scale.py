@@ -29,8 +29,11 @@ Result (``benchmarks/results/pipeline_scale.json``; quick runs go to ``results/r
         features:  + build_s (feature computation alone, as the CLI reports it)
         train:     + steps_s {step: seconds}, one key per progress step, named by its
                    first word (load, building, cross-validating (with the refit),
-                   exporting, explaining, evaluating, save), steps_peak_rss_mb (the same
-                   keys: the process's high-water mark at the step's end),
+                   exporting, explaining, evaluating, save), steps_cpu_s (the same keys:
+                   CPU seconds, user + system, of all the process's threads),
+                   steps_peak_rss_mb (the process's high-water mark at the step's end),
+                   steps_load_1m (the machine's 1-minute load average at the step's end:
+                   above 2 on this 2-core machine, other work competed with the step),
                    roc_auc_oof, roc_auc_holdout
     growth: {stage: {wall_s|peak_rss_mb: [{from, to, exponent}]}}, the log-log slope
             between consecutive scales (1 = linear in clients)
@@ -191,11 +194,13 @@ def timed_train(data: str, models_dir: str, timings: str) -> None:
     from training import cli
     from training.model import pipeline
 
-    stamps: list[tuple[str, float, float]] = []
+    stamps: list[tuple[str, float, float, float, float]] = []
 
     def stamp(name: str, message: str = "") -> None:
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        stamps.append((name, time.perf_counter(), peak_mb))
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        peak_mb = usage.ru_maxrss / 1024
+        cpu = usage.ru_utime + usage.ru_stime
+        stamps.append((name, time.perf_counter(), cpu, peak_mb, os.getloadavg()[0]))
         line = f"{stamps[-1][1] - started:8.1f} s {peak_mb:9,.0f} MiB  {message or name}"
         print(line, file=sys.stderr, flush=True)
 
@@ -216,15 +221,18 @@ def timed_train(data: str, models_dir: str, timings: str) -> None:
         stamp("end")
         return tag
 
-    stamps.append(("load", started, 0.0))
+    stamps.append(("load", started, 0.0, 0.0, os.getloadavg()[0]))
     pipeline.train_model, pipeline.save_model = timed_train_model, timed_save_model
     cli.app(["train", "--data", data, "--models-dir", models_dir], standalone_mode=False)
-    seconds: dict[str, float] = {}
-    peak: dict[str, float] = {}
-    for (name, start, _), (_, stop, peak_mb) in pairwise(stamps):
-        seconds[name] = seconds.get(name, 0.0) + stop - start
-        peak[name] = peak_mb
-    Path(timings).write_text(json.dumps({"steps_s": seconds, "steps_peak_rss_mb": peak}) + "\n")
+    steps: dict[str, dict[str, float]] = {
+        key: {} for key in ("steps_s", "steps_cpu_s", "steps_peak_rss_mb", "steps_load_1m")
+    }
+    for (name, start, cpu_start, _, _), (_, stop, cpu_stop, peak_mb, load) in pairwise(stamps):
+        steps["steps_s"][name] = steps["steps_s"].get(name, 0.0) + stop - start
+        steps["steps_cpu_s"][name] = steps["steps_cpu_s"].get(name, 0.0) + cpu_stop - cpu_start
+        steps["steps_peak_rss_mb"][name] = peak_mb
+        steps["steps_load_1m"][name] = load
+    Path(timings).write_text(json.dumps(steps) + "\n")
 
 
 def measure_scale(clients: int, regenerate: bool, keep: bool, logs: Path) -> dict:
@@ -290,7 +298,7 @@ def print_report(records: list[dict], slopes: dict) -> None:
     if any(r["stages"]["generate"].get("reused") for r in records):
         table.caption = "* data reused: figures of the run that generated it"
     console.print(table)
-    steps = Table(title="Training steps: seconds / peak RSS so far (MiB)")
+    steps = Table(title="Training steps: wall s / CPU s / peak RSS so far (MiB) / load")
     steps.add_column("step")
     for record in records:
         steps.add_column(f"{record['clients']:,}", justify="right")
@@ -314,8 +322,9 @@ def print_report(records: list[dict], slopes: dict) -> None:
 
 
 def _step_cell(train: dict, name: str) -> str:
-    seconds, peak = train["steps_s"].get(name, 0.0), train["steps_peak_rss_mb"].get(name, 0.0)
-    return f"{seconds:,.1f} / {peak:,.0f}"
+    seconds, cpu = train["steps_s"].get(name, 0.0), train["steps_cpu_s"].get(name, 0.0)
+    peak, load = train["steps_peak_rss_mb"].get(name, 0.0), train["steps_load_1m"].get(name, 0.0)
+    return f"{seconds:,.1f} / {cpu:,.1f} / {peak:,.0f} / {load:.1f}"
 
 
 def main() -> None:

@@ -132,7 +132,7 @@ def pipeline_scale(result: dict, out_dir: Path) -> Section:
                      *[f"{_duration(st[s]['wall_s'])} / {st[s]['peak_rss_mb'] / 1024:.1f} GiB"
                        + ("*" if st[s].get("reused") else "") for s in STAGES]])  # fmt: skip
     largest = scales[-1]
-    steps = largest["stages"]["train"].get("steps_s", {})
+    train = largest["stages"]["train"]
     growth = [[stage, *[f"{g['exponent']:.2f} ({g['from']:,} → {g['to']:,})"
                         for g in result["growth"][stage]["wall_s"]]]
               for stage in STAGES]  # fmt: skip
@@ -149,8 +149,11 @@ def pipeline_scale(result: dict, out_dir: Path) -> Section:
         save(figure, out_dir, "pipeline_scale"), "",
         "Growth exponent of wall time between scales (1 = linear in clients):\n",
         table(["stage", *[f"step {i + 1}" for i in range(len(scales) - 1)]], growth), "",
-        f"Where training's time goes at {largest['clients']:,} clients:\n",
-        table(["step", "seconds"], [[k, f"{v:.1f}"] for k, v in steps.items()]), "",
+        f"Where training's time goes at {largest['clients']:,} clients "
+        f"(ROC AUC out-of-fold {train['roc_auc_oof']:.4f}, holdout "
+        f"{train['roc_auc_holdout']:.4f}); CPU above wall time is both cores at work, a load "
+        "above 2 means other work competed with the step:\n",
+        table(["step", "wall s", "CPU s", "load (1 min)"], _step_rows(train)), "",
     ])  # fmt: skip
     targets = []
     full = next((r for r in scales if r["clients"] >= FULL_SCALE_CLIENTS), None)
@@ -161,6 +164,16 @@ def pipeline_scale(result: dict, out_dir: Path) -> Section:
                                   "a few minutes (≤ 5 min)", _duration(wall),
                                   wall <= FEW_MINUTES_S))  # fmt: skip
     return Section(markdown, targets)
+
+
+def _step_rows(train: dict) -> list[list[str]]:
+    """Each training step's wall and CPU seconds and the load average at its end."""
+    cpu, load = train.get("steps_cpu_s", {}), train.get("steps_load_1m", {})
+    return [
+        [step, f"{wall:.1f}", f"{cpu[step]:.1f}" if step in cpu else "",
+         f"{load[step]:.1f}" if step in load else ""]
+        for step, wall in train.get("steps_s", {}).items()
+    ]  # fmt: skip
 
 
 Renderer = Callable[[dict, Path], Section]
