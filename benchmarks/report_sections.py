@@ -12,7 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from benchmarks import report_http, report_records
+from benchmarks import report_http, report_lifecycle, report_records
 from benchmarks import report_speed as speed
 from benchmarks.report_parts import BASELINE, FOURTH, OURS, THIRD, Section, Target, save, table
 from benchmarks.report_start import dashboard_start
@@ -183,6 +183,7 @@ SECTIONS: list[tuple[str, Renderer]] = [
     ("explain_call", speed.explain_call),
     ("http_load", report_http.http_load),
     ("inquiry_cost", report_records.inquiry_cost),
+    ("shadow_cost", report_lifecycle.shadow_cost),
     ("decisions_load", report_records.decisions_load),
     ("request_profile", speed.request_profile),
     ("pipeline_scale", pipeline_scale),
