@@ -34,6 +34,7 @@ from scoring.serving import (
 from scoring.serving.auth import PUBLIC_PATHS, BearerTokenMiddleware
 from scoring.serving.callers import Caller
 from scoring.serving.deciding import DecisionDesk
+from scoring.serving.draining import CloseWhenDraining
 from scoring.serving.engine import ScoringEngine, ServiceError
 from scoring.serving.middleware import BodySizeLimit, JsonBodiesOnly, PlainErrors
 from scoring.serving.runtime import load_engine, readiness_reason
@@ -294,6 +295,11 @@ def _service() -> bentoml.Service[CreditScoring]:
     return cast("bentoml.Service[CreditScoring]", CreditScoring)
 
 
+# First, so the answers of the middlewares below close their connection too: once the worker
+# has SIGTERM, every answer says `Connection: close`, or a keep-alive connection that
+# uvicorn's shutdown missed keeps the worker serving, and `bentoml serve` running, for as
+# long as its client sends (scoring/serving/draining.py).
+_service().add_asgi_middleware(CloseWhenDraining)
 _service().add_asgi_middleware(BearerTokenMiddleware, settings=SETTINGS, records=RECORDS)
 _service().add_asgi_middleware(JsonBodiesOnly)
 _service().add_asgi_middleware(BodySizeLimit, limit=SETTINGS.max_body_bytes)
