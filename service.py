@@ -24,7 +24,9 @@ from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from scoring.records.users import Users
 from scoring.serving import (
     api_page,
+    batches,
     decision_models,
+    file_upload,
     monitoring_models,
     openapi,
     responses,
@@ -36,8 +38,10 @@ from scoring.serving.callers import Caller
 from scoring.serving.deciding import DecisionDesk
 from scoring.serving.draining import CloseWhenDraining
 from scoring.serving.engine import ScoringEngine, ServiceError
-from scoring.serving.middleware import BodySizeLimit, JsonBodiesOnly, PlainErrors
+from scoring.serving.metrics import count_scores
+from scoring.serving.middleware import FILE_ROUTES, BodySizeLimit, JsonBodiesOnly, PlainErrors
 from scoring.serving.runtime import load_engine, readiness_reason
+from scoring.serving.scored import ScoredBatch
 from scoring.settings import SettingsError, load_settings
 
 logger = logging.getLogger("credit_scoring.service")
@@ -132,13 +136,17 @@ class CreditScoring:
             ctx, lambda engine, caller: engine.explain(request, caller), request.purpose
         )
 
-    @bentoml.api(route="/predict_batch", input_spec=schemas.BatchRequest)
+    # The body is read here, column-wise, rather than by BentoML item by item (batches.py).
+    @bentoml.api(route="/predict_batch", input_spec=batches.BatchBody)
     def predict_batch(self, ctx: bentoml.Context, **fields: Any) -> responses.BatchPrediction:
         """Up to 10,000 applications scored in one vectorised pass."""
-        request = schemas.BatchRequest.model_construct(**fields)
-        return self._run(
-            ctx, lambda engine, caller: engine.predict_batch(request, caller), request.purpose
-        )
+        text = fields["text"]
+
+        def call(engine: ScoringEngine, caller: Caller) -> ScoredBatch:
+            with batches.collector_paused():
+                return engine.score_batch(batches.read_batch(text), caller)
+
+        return self._run(ctx, call)
 
     @bentoml.api(route="/decisions", input_spec=decision_models.DecisionRequest)
     def decide(self, ctx: bentoml.Context, **fields: Any) -> decision_models.DecisionReceipt:
@@ -229,6 +237,31 @@ class CreditScoring:
         """A known client's application, known outcome and history (for the dashboard)."""
         return self._run(ctx, lambda engine, _: engine.client(client_id))
 
+    @info_app.post(
+        "/score_file",
+        tags=[openapi.SCORING_TAG],
+        response_class=Response,
+        responses=file_upload.OPENAPI_ANSWERS,
+        openapi_extra=file_upload.OPENAPI_REQUEST,
+    )
+    async def score_file(self, request: Request) -> Response:
+        """Score a file of applications for a back office: a form whose `file` field is a CSV
+        or Parquet file in the Kaggle layout (application_test's columns, SK_ID_CURR required),
+        at most 100,000 rows and `CREDIT_MAX_FILE_BYTES` (128 MiB by default). Checked as
+        strictly as /predict_batch; each row is recorded as an inquiry. The answer is the
+        scored file (`curl -F file=@applications.csv -o scores.csv ...`)."""
+        if self.engine is None:
+            return _error(503, readiness_reason(self.not_ready))
+        caller = getattr(request.state, "caller", None)
+        if caller is None:  # the auth middleware always sets it; never answer without it
+            return _error(401, "authentication required")
+
+        def counted(scored: ScoredBatch) -> None:
+            count_scores(RECOMMENDATIONS, SCORES, "score_file", scored.recommendations,
+                         scored.probabilities, scored.purpose)  # fmt: skip
+
+        return await file_upload.score_file(self.engine, request, caller, counted)
+
     @info_app.get("/model", tags=[openapi.SCORING_TAG])
     def model(self) -> dict[str, Any]:
         """Model card, metadata, features with labels and units, threshold, review band."""
@@ -276,13 +309,15 @@ class CreditScoring:
             return _respond(ctx, _error(error.status, error.message))
         if isinstance(result, Response):
             return _respond(ctx, result)
-        for prediction in _predictions(result):
-            RECOMMENDATIONS.labels(
-                endpoint=ctx.request.scope["path"].strip("/"),
-                recommendation=prediction.recommendation,
-            ).inc()
-            if purpose == "application":
-                SCORES.observe(prediction.probability)
+        endpoint = ctx.request.scope["path"].strip("/")
+        if isinstance(result, ScoredBatch):
+            count_scores(RECOMMENDATIONS, SCORES, endpoint, result.recommendations,
+                         result.probabilities, result.purpose)  # fmt: skip
+            with batches.collector_paused():
+                return _respond(ctx, Response(result.to_json(), media_type=JSON))
+        if isinstance(result, responses.Prediction):
+            count_scores(RECOMMENDATIONS, SCORES, endpoint, [result.recommendation],
+                         [result.probability], purpose)  # fmt: skip
         status = ctx.response.status_code or 200
         return _respond(
             ctx, Response(result.model_dump_json(), status_code=status, media_type=JSON)
@@ -302,7 +337,11 @@ def _service() -> bentoml.Service[CreditScoring]:
 _service().add_asgi_middleware(CloseWhenDraining)
 _service().add_asgi_middleware(BearerTokenMiddleware, settings=SETTINGS, records=RECORDS)
 _service().add_asgi_middleware(JsonBodiesOnly)
-_service().add_asgi_middleware(BodySizeLimit, limit=SETTINGS.max_body_bytes)
+_service().add_asgi_middleware(
+    BodySizeLimit,
+    limit=SETTINGS.max_body_bytes,
+    limits={route: SETTINGS.max_file_bytes for route in FILE_ROUTES},
+)
 _service().add_asgi_middleware(
     PlainErrors, models={api.route: api.input_spec for api in _service().apis.values()}
 )
@@ -312,6 +351,7 @@ ENDPOINT_ERRORS: dict[str, tuple[int, ...]] = {
     "/predict": (400, 403, 404, 413, 415, 503),
     "/explain": (400, 403, 404, 413, 415, 503),
     "/predict_batch": (400, 403, 413, 415, 503),
+    "/score_file": (400, 403, 413, 415, 503),
     "/decisions": (400, 403, 404, 409, 413, 415, 503),
     "/decisions/history": (400, 403, 413, 415, 503),
     "/decisions/review": (400, 403, 413, 415, 503),
@@ -340,12 +380,6 @@ def _publish_drift(capture: Capture) -> None:
     for column in columns:
         if column.psi is not None:
             DRIFT.labels(column=column.name).set(column.psi)
-
-
-def _predictions(result: Any) -> list[responses.Prediction]:
-    if isinstance(result, responses.BatchPrediction):
-        return list(result.results)
-    return [result] if isinstance(result, responses.Prediction) else []
 
 
 def _respond(ctx: bentoml.Context, response: Response) -> Response:

@@ -25,6 +25,8 @@ BENCHMARKS = {
     "request_profile": ["request_profile.py"],
     "inquiry_cost": ["inquiry_cost.py"],
     "shadow_cost": ["shadow_cost.py"],
+    "batch_scoring": ["batch_scoring.py"],
+    "file_scoring": ["file_scoring.py"],
     "monitor_capture": ["monitor_capture.py"],
     "monitor_scale": ["monitor_scale.py"],
     "drift_scenarios": ["drift_scenarios.py"],
@@ -35,6 +37,8 @@ BENCHMARKS = {
     "monitor_evidently": ["monitor_evidently.py"],
     "monitor_cbpe": ["monitor_cbpe.py"],
     "pipeline_scale": ["pipeline_scale.py", "--keep"],
+    # Features and batch scoring in memory vs Dask, and the partitioned generator (~10 min).
+    "dask_scale": ["dask_scale.py"],
     "dashboard": ["dashboard_speed.py"],
     "dashboard_start": ["dashboard_start.py"],
 }

@@ -14,6 +14,7 @@ git-ignored ``.env`` of the working directory (the usual dotenv rule), so an exp
 | ``CREDIT_AUDIT_DB_URL`` | ``sqlite:///data/audit.sqlite`` | audit trail, any SQLAlchemy URL |
 | ``CREDIT_PORTFOLIO_DB_URL`` | ``sqlite:///data/portfolio.sqlite`` | known clients (read-only) |
 | ``CREDIT_MAX_BODY_BYTES`` | ``67108864`` (64 MiB) | largest request body read |
+| ``CREDIT_MAX_FILE_BYTES`` | ``134217728`` (128 MiB) | largest upload to ``/score_file`` |
 | ``CREDIT_WORKERS`` | ``1`` | BentoML worker processes |
 | ``CREDIT_CURRENCY`` | ``€`` | shown after every amount the reasons quote |
 | ``CREDIT_REVIEW_BAND`` | ``0.02`` | half-width of the band around the threshold left to a person |
@@ -40,6 +41,9 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 # room and ~1,800 applications with average histories, and keeps a body of gigabytes from
 # exhausting a worker's memory; a larger batch with history is split by the caller.
 DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+# A file of 100,000 applications (the most /score_file takes) with every column is ~70 MB of
+# CSV (~20 MB of Parquet); 128 MiB leaves room for longer values and the form's envelope.
+DEFAULT_MAX_FILE_BYTES = 128 * 1024 * 1024
 ENV_PREFIX = "CREDIT_"
 # name or name:version, as BentoML spells tags (the version may be latest or champion).
 TAG_PATTERN = r"^[a-z0-9][a-z0-9_.-]*(:[A-Za-z0-9_.-]+)?$"
@@ -75,6 +79,9 @@ class ServiceSettings(BaseSettings):
     )
     max_body_bytes: int = Field(
         DEFAULT_MAX_BODY_BYTES, gt=0, description="Largest request body read, in bytes."
+    )
+    max_file_bytes: int = Field(
+        DEFAULT_MAX_FILE_BYTES, gt=0, description="Largest file uploaded to /score_file, in bytes."
     )
     workers: int = Field(1, ge=1, description="BentoML worker processes.")
     currency: str = Field("€", max_length=8, description="Shown after amounts in reasons.")

@@ -1,8 +1,9 @@
 """Read and write the Home Credit tables (Kaggle CSV layout or Parquet).
 
-Thin IO around :mod:`training.validation`: every frame returned here has been validated
-and typed against the schema, and every failure a user can cause (bad text, missing file,
-malformed CSV) surfaces as a readable message rather than a pyarrow traceback.
+Thin IO around :mod:`scoring.files` and :mod:`scoring.validation`: every frame returned here
+has been validated and typed against the schema, and every failure a user can cause (bad
+text, missing file, malformed CSV) surfaces as a readable message rather than a pyarrow
+traceback.
 """
 
 from __future__ import annotations
@@ -17,20 +18,17 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 from rich.console import Console
 from rich.progress import Progress
 
+from scoring.files import read_table, write_table
 from scoring.schema import TABLES
 from scoring.schema.core import Table
-from training.validation import Problem, SchemaError, check_references, validate_frame
+from training.validation import Problem, SchemaError, check_references
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet")
-_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
 
 DATASET_MARKER = "DATASET.json"
@@ -79,8 +77,7 @@ def find_table_file(directory: Path, name: str) -> Path | None:
 
 def load_table(path: Path, table: Table) -> pd.DataFrame:
     """Read one CSV or Parquet file and validate it; raises :class:`SchemaError` on bad data."""
-    raw = _read_parquet(path) if path.suffix == ".parquet" else _read_csv(path, table)
-    return validate_frame(raw, table, path.name)
+    return read_table(Path(path), table, Path(path).name)
 
 
 def load_dataset(directory: Path, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
@@ -151,58 +148,10 @@ def write_dataset(
             target = directory / f"{name}.{fmt}"
             temporary = directory / f".{target.name}.tmp"
             written.append((temporary, target))
-            _write_table(pa.Table.from_pandas(frame, preserve_index=False), temporary, fmt)
+            write_table(frame, fmt, temporary)
         for temporary, target in written:
             os.replace(temporary, target)
     finally:
         for temporary, _ in written:
             temporary.unlink(missing_ok=True)
     return [target for _, target in written]
-
-
-def _write_table(arrow: pa.Table, path: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        pq.write_table(arrow, path)
-        return
-    options = pacsv.WriteOptions(quoting_header="none", batch_size=65536)
-    pacsv.write_csv(arrow, path, options)
-
-
-def _read_parquet(path: Path) -> pd.DataFrame:
-    try:
-        return _to_pandas(pq.read_table(path))
-    except (pa.ArrowException, OSError) as error:
-        raise SchemaError(
-            [Problem(path.name, None, f"not a readable Parquet file: {error}")]
-        ) from error
-
-
-def _read_csv(path: Path, table: Table) -> pd.DataFrame:
-    """Read with schema types (fast); on conversion failure re-read as text to name the rows."""
-    read = pacsv.ReadOptions(block_size=1 << 24)
-    typed = {c.name: _DICTIONARY if c.is_categorical else pa.float64() for c in table.columns}
-    try:
-        return _read_csv_as(path, read, typed)
-    except (pa.ArrowException, OSError) as typed_error:
-        logger.info("%s: typed reading failed (%s); re-reading as text", path.name, typed_error)
-    text = {c.name: _DICTIONARY if c.is_categorical else pa.string() for c in table.columns}
-    try:
-        return _read_csv_as(path, read, text)
-    except (pa.ArrowException, OSError) as error:
-        raise SchemaError(
-            [Problem(path.name, None, f"not a readable CSV file: {error}")]
-        ) from error
-
-
-def _read_csv_as(
-    path: Path, read: pacsv.ReadOptions, types: dict[str, pa.DataType]
-) -> pd.DataFrame:
-    convert = pacsv.ConvertOptions(column_types=types, strings_can_be_null=True)
-    return _to_pandas(pacsv.read_csv(path, read_options=read, convert_options=convert))
-
-
-def _to_pandas(arrow: pa.Table) -> pd.DataFrame:
-    """One block per column, freeing Arrow memory as it goes; text stays Arrow-backed."""
-    text = pd.ArrowDtype(pa.string())
-    mapper = {pa.string(): text, pa.large_string(): text}.get
-    return arrow.to_pandas(split_blocks=True, self_destruct=True, types_mapper=mapper)

@@ -10,7 +10,7 @@ reason says so ("First application with us") instead of quoting unknown values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -157,6 +157,33 @@ def principal_reasons(
             codes.add(reason.code)
             reasons.append(reason)
     return reasons
+
+
+def rows_reasons(
+    contributions: np.ndarray,
+    values: np.ndarray,
+    refused: np.ndarray,
+    reference: Mapping[str, Any],
+    language: Language,
+    currency: str = "",
+) -> list[list[Reason]]:
+    """:func:`principal_reasons` of each row of a batch (a file, /predict_batch): rows of
+    ``contributions`` and ``values``, refused where ``refused``."""
+    return [
+        principal_reasons(row, features, reference, bool(refusal), language, currency)
+        for row, features, refusal in zip(contributions, values, refused, strict=True)
+    ]
+
+
+def reason_table(reasons: Sequence[Sequence[Reason]]) -> dict[str, list[str]]:
+    """Columns ``reason_1_code``, ``reason_1_text``, … ``reason_4_text`` of each row's reasons
+    (empty where fewer), so a mail merge can print a notice per row of a scored file."""
+    columns: dict[str, list[str]] = {}
+    for k in range(MAX_REASONS):
+        given = [row[k] if k < len(row) else None for row in reasons]
+        columns[f"reason_{k + 1}_code"] = [r.code if r else "" for r in given]
+        columns[f"reason_{k + 1}_text"] = [r.text if r else "" for r in given]
+    return columns
 
 
 def _reason(

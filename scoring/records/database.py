@@ -21,6 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,30 @@ os.register_at_fork(after_in_child=_new_engine_lock)
 
 class RecordsUnavailable(RuntimeError):
     """The records database cannot be written or read; the service must not answer (503)."""
+
+
+@dataclass(frozen=True)
+class ColumnRows:
+    """Rows to insert given column-wise: one equal-length sequence per column name. A batch's
+    10,000 inquiries built as mappings, then as the driver's tuples, cost 35 ms; columns
+    zip into the tuples at C speed."""
+
+    columns: Mapping[str, Sequence[Any]]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), ()))
+
+    def tuples(self, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The rows as tuples of the ``keys`` columns, in that order."""
+        return list(zip(*(self.columns[key] for key in keys), strict=True))
+
+    def mappings(self) -> list[dict[str, Any]]:
+        """The rows as mappings, for drivers that take named parameters."""
+        names = list(self.columns)
+        return [dict(zip(names, row, strict=True)) for row in self.tuples(names)]
+
+
+Rows = Sequence[Mapping[str, Any]] | ColumnRows
 
 
 class RecordsDatabase:
@@ -83,7 +108,7 @@ class RecordsDatabase:
         ):
             yield connection
 
-    def append(self, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    def append(self, table: Table, rows: Rows) -> None:
         """Insert ``rows`` into ``table`` in one transaction, committed on return.
 
         On the driver's connection, with the statement SQLAlchemy compiled for this database:
@@ -94,15 +119,21 @@ class RecordsDatabase:
         """
         self.append_together([(table, rows)])
 
-    def append_together(self, batches: Sequence[tuple[Table, Sequence[Mapping[str, Any]]]]) -> None:
+    def append_together(self, batches: Sequence[tuple[Table, Rows]]) -> None:
         """:meth:`append` of rows into several tables, in one transaction (all or none)."""
         with self._guard() as engine:
             statements = []
             for table, rows in batches:
-                if not rows:
+                if not len(rows):
                     continue
                 sql, keys = _insert_statement(engine, table)
-                params = [tuple(row[key] for key in keys) for row in rows] if keys else list(rows)
+                params: list[Any]
+                if isinstance(rows, ColumnRows):
+                    params = rows.tuples(keys) if keys else rows.mappings()
+                elif keys:
+                    params = [tuple(row[key] for key in keys) for row in rows]
+                else:
+                    params = list(rows)
                 statements.append((sql, params))
             if not statements:
                 return

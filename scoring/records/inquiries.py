@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from scoring.policy import REVIEW
 from scoring.records.clock import utc_now
-from scoring.records.database import RecordsDatabase
+from scoring.records.database import ColumnRows, RecordsDatabase, Rows
 from scoring.records.shadow import ShadowScore
 from scoring.records.tables import DECISIONS, INQUIRIES, SHADOW_SCORES
 
@@ -53,6 +53,80 @@ class Inquiry:
 _FIELDS = tuple(Inquiry.__dataclass_fields__)
 
 
+@dataclass(frozen=True)
+class InquiryBatch:
+    """The inquiries of one batch call (/predict_batch, /score_file), one per application:
+    what they share once, what differs as one list per field.
+
+    Rows are built column-wise: ten thousand :class:`Inquiry` objects and their rows cost
+    35 ms of a batch.
+    """
+
+    endpoint: str
+    purpose: str
+    actor: str
+    model_tag: str
+    threshold: float
+    language: str
+    created_at: str
+    request_ids: Sequence[str]
+    input_hashes: Sequence[str]
+    client_ids: Sequence[int | None]
+    probabilities: Sequence[float]
+    recommendations: Sequence[str]
+    reasons: Sequence[list[str] | None] | None = None  # reason codes given, per application
+
+    def rows(self) -> ColumnRows:
+        """The table rows, column-wise, in the order of the batch."""
+        n = len(self.request_ids)
+        shared = {
+            "endpoint": self.endpoint,
+            "purpose": self.purpose,
+            "actor": self.actor,
+            "model_tag": self.model_tag,
+            "threshold": self.threshold,
+            "language": self.language,
+            "created_at": self.created_at,
+        }
+        reasons = (
+            [None if codes is None else json.dumps(codes) for codes in self.reasons]
+            if self.reasons is not None
+            else [None] * n
+        )
+        return ColumnRows(
+            {
+                **{name: [value] * n for name, value in shared.items()},
+                "request_id": self.request_ids,
+                "input_hash": self.input_hashes,
+                "client_id": self.client_ids,
+                "probability": self.probabilities,
+                "recommendation": self.recommendations,
+                "reasons": reasons,
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(self.request_ids)
+
+    def inquiry(self, index: int) -> Inquiry:
+        """The ``index``-th inquiry, as one :class:`Inquiry`."""
+        return Inquiry(
+            request_id=self.request_ids[index],
+            endpoint=self.endpoint,
+            purpose=self.purpose,
+            actor=self.actor,
+            model_tag=self.model_tag,
+            threshold=self.threshold,
+            input_hash=self.input_hashes[index],
+            probability=self.probabilities[index],
+            recommendation=self.recommendations[index],
+            client_id=self.client_ids[index],
+            reasons=None if self.reasons is None else self.reasons[index],
+            language=self.language,
+            created_at=self.created_at,
+        )
+
+
 def digest(canonical: bytes) -> str:
     """SHA-256 hex of an input already in canonical form.
 
@@ -69,12 +143,18 @@ class InquiryLog:
     def __init__(self, database: RecordsDatabase) -> None:
         self.database = database
 
-    def record(self, inquiries: Sequence[Inquiry], shadows: Sequence[ShadowScore] = ()) -> None:
+    def record(
+        self, inquiries: Sequence[Inquiry] | InquiryBatch, shadows: Sequence[ShadowScore] = ()
+    ) -> None:
         """Insert ``inquiries``, and the ``shadows`` scores of the same calls, in one
         transaction committed on return (all or none)."""
-        if not inquiries:
+        if not len(inquiries):
             return
-        rows = [inquiry.to_row() for inquiry in inquiries]
+        rows: Rows = (
+            inquiries.rows()
+            if isinstance(inquiries, InquiryBatch)
+            else [inquiry.to_row() for inquiry in inquiries]
+        )
         if not shadows:
             self.database.append(INQUIRIES, rows)
             return

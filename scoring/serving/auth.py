@@ -48,6 +48,7 @@ ROUTE_SCOPES: dict[str, ScopeName] = {
     "/predict": "score",
     "/explain": "score",
     "/predict_batch": "score",
+    "/score_file": "score",
     "/model": "score",
     "/decisions": "decide",
     "/decisions/history": "clients",

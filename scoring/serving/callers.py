@@ -8,7 +8,7 @@ from typing import Literal
 
 Scope = Literal["score", "decide", "clients", "audit", "delegate", "admin"]
 SCOPES: dict[Scope, str] = {
-    "score": "score applications (/predict, /explain, /predict_batch, /model)",
+    "score": "score applications (/predict, /explain, /predict_batch, /score_file, /model)",
     "decide": "record credit decisions (POST /decisions)",
     "clients": "read known clients, their decisions and letters",
     "audit": "read the review queue and the records",

@@ -10,14 +10,15 @@ is a :class:`ServiceError` with the HTTP status and a message naming what is wro
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, cast
 
 import numpy as np
 
-from scoring.explain.reasons import principal_reasons, reason_codes
-from scoring.features import build_online, build_online_batch
+from scoring.explain.reasons import Reason, reason_codes, rows_reasons
+from scoring.features import build_online
 from scoring.features.groups import GROUPS
 from scoring.model import store
 from scoring.model.scorer import CreditModel
@@ -25,19 +26,23 @@ from scoring.monitoring.bins import NoReferenceBins
 from scoring.monitoring.capture import Capture
 from scoring.monitoring.summary import period_summary
 from scoring.policy import REFUSED, recommend
-from scoring.records.clock import new_id
+from scoring.records.clock import new_id, utc_now
 from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from scoring.records.decisions import DecisionBook
-from scoring.records.inquiries import Inquiry, InquiryLog, digest
+from scoring.records.inquiries import Inquiry, InquiryBatch, InquiryLog
 from scoring.records.shadow import ShadowScore
 from scoring.serving import responses, schemas
+from scoring.serving.batches import Batch, batch_of
 from scoring.serving.callers import SUPERVISOR, Caller
-from scoring.serving.explanation import explanation_response, reason_model
+from scoring.serving.digests import input_digest
+from scoring.serving.explanation import explanation_response
 from scoring.serving.monitoring_models import MonitoringRequest
 from scoring.serving.portfolio import Portfolio
+from scoring.serving.scored import ScoredBatch
 from scoring.wording import Language
 
 Inputs = tuple[int | None, dict[str, Any], dict[str, list[dict[str, Any]]]]
+CHUNK_ROWS = 10_000  # applications featured and scored at once: bounded memory for files
 logger = logging.getLogger(__name__)
 
 
@@ -121,51 +126,63 @@ class ScoringEngine:
         self, request: schemas.BatchRequest, caller: Caller
     ) -> responses.BatchPrediction:
         """Score many applications in one vectorised pass; identical to single calls."""
-        items = [item.to_online() for item in request.applications]
-        values = build_online_batch(items)
-        client_ids = [item.application.SK_ID_CURR for item in request.applications]
-        probabilities = self.model.predict_proba(values)
-        recommendations = recommend(probabilities, self.model.threshold, self.review_band)
-        reasons = (
-            self._batch_reasons(values, self.model.decide(probabilities), request.language)
-            if request.reasons
-            else [None] * len(items)
-        )
-        results = [
-            responses.BatchResult(
-                **self._prediction(cid, float(p), str(r)).model_dump(), reasons=why
-            )
-            for cid, p, r, why in zip(
-                client_ids, probabilities, recommendations, reasons, strict=True
-            )
-        ]
-        inquiries = [
-            _inquiry(r, "predict_batch", item, caller, _codes(r.reasons), request)
-            for r, item in zip(results, request.applications, strict=True)
-        ]
-        self._record(inquiries, self._shadow(request.purpose, values, inquiries))
-        self._count(request.purpose, values, probabilities, [i.input_hash for i in inquiries])
-        return responses.BatchPrediction(
-            results=results,
-            model=self.model.tag,
+        return self.score_batch(batch_of(request), caller).to_model()
+
+    def score_batch(
+        self, batch: Batch, caller: Caller, endpoint: str = "predict_batch"
+    ) -> ScoredBatch:
+        """Score a batch chunk by chunk, record one inquiry per application in one
+        transaction, then count the real applications for drift (/predict_batch and
+        /score_file)."""
+        n = len(batch)
+        probabilities = np.empty(n, dtype=np.float64)
+        reasons: list[list[Reason]] | None = [] if batch.reasons else None
+        drift_rows: list[np.ndarray] = []
+        challenger: list[np.ndarray | None] = []
+        for start in range(0, n, CHUNK_ROWS):
+            stop = min(n, start + CHUNK_ROWS)
+            values = batch.features(start, stop)
+            scores = self.model.predict_proba(values)
+            probabilities[start:stop] = scores
+            if reasons is not None:
+                reasons += self._batch_reasons(values, self.model.decide(scores), batch.language)
+            if batch.purpose == "application":
+                if self.capture is not None:  # counted once recorded
+                    drift_rows.append(values[:, self.model.columns].astype(np.float32))
+                challenger.append(self._challenger(values))
+        scored = ScoredBatch.of(self.model, self.review_band, batch, probabilities, reasons)
+        inquiries = InquiryBatch(
+            endpoint=endpoint,
+            purpose=batch.purpose,
+            actor=caller.actor,
+            model_tag=self.model.tag,
             threshold=self.model.threshold,
-            count=len(results),
+            language=batch.language,
+            created_at=utc_now(),
+            request_ids=scored.request_ids,
+            input_hashes=batch.digests,
+            client_ids=batch.client_ids,
+            probabilities=probabilities.tolist(),
+            recommendations=scored.recommendations,
+            reasons=None if reasons is None else [[r.code for r in given] for given in reasons],
         )
+        parts = [part for part in challenger if part is not None]
+        shadows = self._shadow_scores(
+            np.concatenate(parts) if parts and len(parts) == len(challenger) else None,
+            zip(scored.request_ids, inquiries.probabilities, repeat(inquiries.created_at)),
+        )
+        self._record(inquiries, shadows)
+        if drift_rows and self.capture is not None:
+            self.capture.add(np.concatenate(drift_rows), probabilities, batch.digests)
+        return scored
 
     def _batch_reasons(
         self, values: np.ndarray, decisions: np.ndarray, language: Language
-    ) -> list[list[responses.Reason]]:
-        """Each application's principal reasons, from one TreeSHAP pass over the batch."""
+    ) -> list[list[Reason]]:
+        """Each application's principal reasons, from one TreeSHAP pass over the rows."""
         contributions = self.model.explain(values).contributions
-        return [
-            [
-                reason_model(reason)
-                for reason in principal_reasons(
-                    row, features, self.reference, decision == REFUSED, language, self.currency
-                )
-            ]
-            for row, features, decision in zip(contributions, values, decisions, strict=True)
-        ]
+        refused = decisions == REFUSED
+        return rows_reasons(contributions, values, refused, self.reference, language, self.currency)
 
     def client(self, client_id: int) -> responses.ClientData:
         """A known client's application, outcome and history, as the portfolio holds them."""
@@ -283,37 +300,52 @@ class ScoringEngine:
     ) -> list[ShadowScore]:
         """The challenger's scores of real applications (none for what-ifs and views), to be
         recorded with their inquiries; the caller never sees them."""
-        if self.shadow is None or purpose != "application":
+        if purpose != "application":
             return []
+        champion = [(i.request_id, i.probability, i.created_at) for i in inquiries]
+        return self._shadow_scores(self._challenger(values), champion)
+
+    def _challenger(self, values: np.ndarray) -> np.ndarray | None:
+        """The challenger's probabilities of these rows (None without one, or when it fails:
+        the challenger must never cost the live answer)."""
+        if self.shadow is None:
+            return None
         try:
-            probabilities = self.shadow.predict_proba(values)
-        except Exception:  # the challenger must never cost the live answer: log and go on
+            return self.shadow.predict_proba(values)
+        except Exception:
             logger.exception("shadow model %s failed to score; not recorded", self.shadow.tag)
+            return None
+
+    def _shadow_scores(
+        self, probabilities: np.ndarray | None, champion: Iterable[tuple[str, float, str]]
+    ) -> list[ShadowScore]:
+        """The challenger's ``probabilities`` beside the champion's (request id, probability,
+        time) of the same applications."""
+        if self.shadow is None or probabilities is None:
             return []
         return [
             ShadowScore(
-                request_id=inquiry.request_id,
-                champion_tag=inquiry.model_tag,
-                champion_probability=inquiry.probability,
-                champion_threshold=inquiry.threshold,
+                request_id=request_id,
+                champion_tag=self.model.tag,
+                champion_probability=probability,
+                champion_threshold=self.model.threshold,
                 challenger_tag=self.shadow.tag,
-                challenger_probability=float(probability),
+                challenger_probability=float(challenger),
                 challenger_threshold=self.shadow.threshold,
-                created_at=inquiry.created_at,
+                created_at=created_at,
             )
-            for inquiry, probability in zip(inquiries, probabilities, strict=True)
+            for (request_id, probability, created_at), challenger in zip(
+                champion, probabilities, strict=True
+            )
         ]
 
-    def _record(self, inquiries: Sequence[Inquiry], shadows: Sequence[ShadowScore] = ()) -> None:
+    def _record(
+        self, inquiries: Sequence[Inquiry] | InquiryBatch, shadows: Sequence[ShadowScore] = ()
+    ) -> None:
         try:
             self.inquiries.record(inquiries, shadows)
         except RecordsUnavailable as error:
             raise Unavailable(f"score not returned: {error}") from error
-
-
-def input_digest(request: Any) -> str:
-    """SHA-256 of the validated request's JSON (fields in schema order, unknowns left out)."""
-    return digest(request.__pydantic_serializer__.to_json(request, exclude_none=True))
 
 
 def _inquiry(
@@ -342,10 +374,6 @@ def _inquiry(
     )
 
 
-def _codes(reasons: list[responses.Reason] | None) -> list[str] | None:
-    return None if reasons is None else [reason.code for reason in reasons]
-
-
 __all__ = [
     "ClientNotFound",
     "Conflict",
@@ -353,4 +381,5 @@ __all__ = [
     "ScoringEngine",
     "ServiceError",
     "Unavailable",
+    "input_digest",
 ]

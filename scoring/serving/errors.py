@@ -18,7 +18,6 @@ BentoML's body carries none (``include_input=False``), and nothing here adds one
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any, get_args
 
@@ -27,6 +26,7 @@ from pydantic import BaseModel
 from scoring.schema import APPLICATION_TEST, TABLES
 from scoring.schema.core import Column, Table
 from scoring.serving import schemas
+from scoring.validation import closest
 
 Loc = Sequence[str | int]
 
@@ -125,21 +125,13 @@ def _unknown_field(parent: type[BaseModel], loc: Loc, suggest: bool) -> str:
         where = _where(loc[:-1]) or "the request"
         known = f', and a known client is {{"client_id": {schemas.DEMO_CLIENT_ID}}}'
         return f"not a field of {where}: {_UNDER_APPLICATION}{known if 'client_id' in own else ''}"
-    close = _closest(str(name), own + nested) if suggest else []
+    close = closest(str(name), own + nested) if suggest else []
     if close:
         under = ' (under "application")' if set(close) <= set(nested) else ""
         return f"unknown field: did you mean {' or '.join(close)}{under}?"
     if len(own) <= 8:
         return f"unknown field: the fields here are {', '.join(own)}"
     return f"unknown field: /docs.json lists the {len(own)} fields here"
-
-
-def _closest(name: str, names: list[str]) -> list[str]:
-    """The standard library's "did you mean" (difflib), keeping only the names about as close
-    as the best: AMT_CREDITT is AMT_CREDIT, not also AMT_REQ_CREDIT_BUREAU_QRT."""
-    close = difflib.get_close_matches(name, names, n=3)
-    ratios = [difflib.SequenceMatcher(None, name, other).ratio() for other in close]
-    return [other for other, ratio in zip(close, ratios, strict=True) if ratio >= ratios[0] - 0.1]
 
 
 def _period(column: Column) -> str:

@@ -21,13 +21,19 @@ from starlette.responses import JSONResponse
 from scoring.serving import errors
 from scoring.serving.auth import ASGIApp, Receive, Scope, Send
 
+# Routes that take an uploaded file (a multipart/form-data form) rather than JSON.
+FILE_ROUTES = frozenset({"/score_file"})
+FORM = "multipart/form-data"
+
 
 class JsonBodiesOnly:
-    """Answer 415 to a POST whose body is declared as anything but JSON.
+    """Answer 415 to a POST whose body is declared as anything but JSON, or, on a file route
+    (:data:`FILE_ROUTES`), as anything but a multipart form.
 
     BentoML picks its parser from the Content-Type: multipart/form-data goes to its form
     parser (a malformed form is a 500), any other type is read as JSON regardless. Every API
-    here takes JSON, so the rest is refused up front with a message saying what to send.
+    of BentoML's here takes JSON, so the rest is refused up front with a message saying what
+    to send; the file routes parse their form themselves.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -37,14 +43,19 @@ class JsonBodiesOnly:
         if _is_post(scope):
             header = _header(scope, b"content-type") or ""
             media_type = header.split(";")[0].strip().lower()
-            if media_type not in ("", "application/json"):
-                await _error(415, not_json(media_type))(scope, receive, send)
+            if scope["path"] in FILE_ROUTES:
+                refused = None if media_type == FORM else not_a_form(media_type)
+            else:
+                refused = None if media_type in ("", "application/json") else not_json(media_type)
+            if refused is not None:
+                await _error(415, refused)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
 class BodySizeLimit:
-    """Answer 413 to a POST whose body exceeds ``limit`` bytes (``CREDIT_MAX_BODY_BYTES``).
+    """Answer 413 to a POST whose body exceeds ``limit`` bytes (``CREDIT_MAX_BODY_BYTES``),
+    or, on a route of ``limits``, that route's own (``CREDIT_MAX_FILE_BYTES``).
 
     A declared Content-Length over the limit is refused before a byte is read. Otherwise
     (a chunked body, or a Content-Length within the limit) the body is received here, up
@@ -52,17 +63,19 @@ class BodySizeLimit:
     turns out too long is refused with nothing of it passed on.
     """
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, limits: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.limits = dict(limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _is_post(scope):
             await self.app(scope, receive, send)
             return
+        limit = self.limits.get(scope["path"], self.limit)
         declared = _header(scope, b"content-length") or ""
-        if declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(int(declared), scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await _error(413, too_large(int(declared), limit))(scope, receive, send)
             return
         received: list[dict[str, Any]] = []
         size, more = 0, True
@@ -71,19 +84,14 @@ class BodySizeLimit:
             received.append(message)
             size += len(message.get("body", b""))
             more = message["type"] == "http.request" and message.get("more_body", False)
-            if size > self.limit:
-                await self._refuse(size, scope, receive, send, at_least=more)
+            if size > limit:
+                await _error(413, too_large(size, limit, more))(scope, receive, send)
                 return
 
         async def replay() -> dict[str, Any]:
             return received.pop(0) if received else dict(await receive())
 
         await self.app(scope, replay, send)
-
-    async def _refuse(
-        self, size: int, scope: Scope, receive: Receive, send: Send, at_least: bool = False
-    ) -> None:
-        await _error(413, too_large(size, self.limit, at_least))(scope, receive, send)
 
 
 class PlainErrors:
@@ -166,6 +174,14 @@ def _json(body: bytes) -> Any:
 def not_json(media_type: str) -> str:
     """The 415 message: what to send instead."""
     return f"Content-Type must be application/json, got {media_type!r}"
+
+
+def not_a_form(media_type: str) -> str:
+    """The 415 message of a file route: how to send the file."""
+    return (
+        f"Content-Type must be {FORM}, got {media_type!r}: send the file as the form's "
+        "'file' field (curl -F file=@applications.csv)"
+    )
 
 
 def too_large(size: int, limit: int, at_least: bool = False) -> str:

@@ -35,15 +35,18 @@ TAGS = {
 }
 
 ERRORS: dict[int, str] = {
-    400: "Invalid request: not JSON, or a field is invalid (`detail` names it).",
+    400: "Invalid request: not JSON, or a field is invalid (`detail` names it); for "
+    "/score_file, the file's problems by column, with example rows.",
     401: "Missing or wrong bearer token (`Authorization: Bearer <token>`).",
     403: "The key lacks the scope this endpoint needs (the message names it), or the "
     "acting user's role does not allow the act.",
     404: "The client_id is not a known client, or the decision_id a recorded decision.",
     409: "The application already has a decision (send `revises`), the idempotency key was "
     "used for another request, or the decision is not a refusal (letter).",
-    413: "The body is larger than the service's limit (`CREDIT_MAX_BODY_BYTES`): split it.",
-    415: "The body is not declared as `Content-Type: application/json`.",
+    413: "The body is larger than the service's limit (`CREDIT_MAX_BODY_BYTES`; "
+    "`CREDIT_MAX_FILE_BYTES` for /score_file): split it.",
+    415: "The body is not declared as `Content-Type: application/json` (`multipart/form-data` "
+    "for /score_file).",
     429: "Too many failed sign-ins for this user: wait the seconds of `Retry-After`.",
     503: "Not ready (model missing or failing its self-check), records database unavailable "
     "(no score or decision is returned unrecorded), or no portfolio for client_id requests.",

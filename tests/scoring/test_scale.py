@@ -127,3 +127,16 @@ def test_a_model_without_a_stored_scale_gets_the_default_scale_and_no_rates() ->
     assert rating.scale == PointsScale()
     assert rating.rate(odds_to_probability(50)) == (600, "A", None)
     assert rating.rate(odds_to_probability(12.5)) == (560, "C", None)
+
+
+def test_a_batch_is_rated_as_each_of_its_probabilities() -> None:
+    grades = tuple({"grade": g, "observed_rate": rate} for g, rate in zip(
+        GRADES, (0.01, 0.03, None, 0.15, 0.3), strict=True))  # fmt: skip
+    rating = Rating.from_section({"settings": PointsScale().to_dict(), "grades": grades})
+    edges = [0.0, 1e-12, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, odds_to_probability(100)]
+    probabilities = np.concatenate([edges, np.random.default_rng(3).random(1_000)])
+    points, grades_of, rates = rating.rate_many(probabilities)
+    assert list(zip(points, grades_of, rates, strict=True)) == [
+        rating.rate(float(p)) for p in probabilities
+    ]
+    assert all(type(p) is int for p in points)

@@ -59,6 +59,10 @@ def request_for(
     }
     if route.path in special:
         return {"json": special[route.path]}
+    if route.path == "/score_file":  # a form with a CSV file of one application
+        row = {**APPLICATION, "SK_ID_CURR": client_id}
+        text = ",".join(row) + "\n" + ",".join(str(value) for value in row.values()) + "\n"
+        return {"files": {"file": ("applications.csv", text.encode(), "text/csv")}}
     body = document["paths"][route.path][route.method.lower()].get("requestBody")
     if body is None:
         return {}

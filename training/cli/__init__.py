@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from scoring import logs
-from training.cli import access, audit, data, demo, lifecycle, model, monitor, service
+from training.cli import access, audit, data, demo, lifecycle, model, monitor, scale, service
 
 app = typer.Typer(
     help="Prêt à dépenser offline commands: data, synthetic generator, training, scoring files, "
@@ -38,5 +38,6 @@ for commands in (
     demo.app,
     access.app,
     monitor.app,
+    scale.app,
 ):
     app.add_typer(commands)

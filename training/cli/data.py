@@ -15,6 +15,12 @@ from rich.table import Table as RichTable
 
 from training import config
 from training.cli.common import DataDir, console, fail, load, print_sizes
+from training.cli.scale import (
+    Scheduler,
+    Workers,
+    features_partitioned,
+    generate_partitioned,
+)
 
 app = typer.Typer()
 
@@ -59,8 +65,25 @@ def generate(
         ScenarioName | None,
         typer.Option(help="Shift the population, to test drift monitoring (docs/monitoring.md)."),
     ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Write client-partitioned Parquet, partition by partition on Dask "
+            "(docs/scaling.md); about 50,000 clients per partition suits 2 GiB per worker.",
+        ),
+    ] = None,
+    scheduler: Scheduler = None,
+    workers: Workers = None,
 ) -> None:
     """Write all seven synthetic tables plus application_test.csv, calibrated on real rows."""
+    if partitions is not None:
+        if scenario is not None:
+            fail("--scenario shifts a whole dataset in memory; it cannot be used with --partitions")
+        generate_partitioned(clients, seed, out, partitions, scheduler, workers)
+        return
+    if scheduler is not None:
+        fail("--scheduler generates on Dask, which needs --partitions N")
     from training.data import DATASET_MARKER, write_dataset
     from training.prepare import dataset_marker
     from training.synth import generate_dataset
@@ -127,13 +150,28 @@ def validate(data: DataDir = config.DEFAULT_DATA_DIR) -> None:
 @app.command()
 def features(
     data: DataDir = config.DEFAULT_DATA_DIR,
-    out: Annotated[Path | None, typer.Option(help="Parquet file for the feature matrix.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Parquet file for the feature matrix (a new directory of Parquet parts, one "
+            "per partition, for partitioned data)."
+        ),
+    ] = None,
+    scheduler: Scheduler = None,
+    workers: Workers = None,
 ) -> None:
-    """Build the feature matrix of application_train (batch path) and report its cost."""
+    """Build the feature matrix of application_train (batch path) and report its cost.
+
+    Partitioned data (from partition, or generate --partitions) is built on Dask.
+    """
     import resource
 
     from scoring.features import build_batch
+    from training.distributed.layout import is_partitioned
 
+    if scheduler is not None or is_partitioned(data):
+        features_partitioned(data, out, scheduler, workers)
+        return
     frames = load(data)
     start = time.perf_counter()
     matrix = build_batch(frames)

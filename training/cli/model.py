@@ -13,6 +13,8 @@ import typer
 from scoring.scale import DEFAULT_BASE_ODDS, DEFAULT_BASE_POINTS, DEFAULT_GRADE_BOUNDS, DEFAULT_PDO
 from training import config
 from training.cli.common import DataDir, console, fail, load
+from training.cli.scale import Scheduler, Workers, sample_partitioned, score_partitioned
+from training.distributed.layout import is_partitioned
 from training.validation import SchemaError
 
 app = typer.Typer()
@@ -69,6 +71,8 @@ def train(
         str,
         typer.Option(help="Upper probabilities of default of grades A to D, comma-separated."),
     ] = ",".join(f"{b:g}" for b in DEFAULT_GRADE_BOUNDS),
+    scheduler: Scheduler = None,
+    workers: Workers = None,
 ) -> str:
     """Train LightGBM, export ONNX + TreeSHAP, verify them, save one store entry and record the
     run in MLflow; the first model of a store becomes its champion."""
@@ -79,9 +83,15 @@ def train(
     from training.model.threshold import CostMatrix
 
     scale = _scale(base_points, base_odds, pdo, grade_bounds)
-    frames = load(data, ["application_train"] if application_only else None)
-    if sample < 1.0:
-        frames = sample_clients(frames, sample, seed)
+    features = None
+    if scheduler is not None or is_partitioned(data):  # a sample's features on Dask
+        if application_only or tune_minutes > 0:
+            fail("--application-only and --tune-minutes need the Kaggle layout, not partitions")
+        frames, features = sample_partitioned(data, sample, seed, scheduler, workers)
+    else:
+        frames = load(data, ["application_train"] if application_only else None)
+        if sample < 1.0:
+            frames = sample_clients(frames, sample, seed)
     settings = TrainingConfig(
         name=name,
         costs=_costs(CostMatrix, false_grant, false_refusal),
@@ -109,7 +119,10 @@ def train(
             console.print(f"Tuned parameters: {params}")
             settings = replace(settings, params=params)
         with console.status("training") as status:
-            model = train_model(frames, settings, lambda s: status.update(f"training: {s}"))
+            built = {} if features is None else {"feature_matrix": features}
+            model = train_model(
+                frames, settings, lambda s: status.update(f"training: {s}"), **built
+            )
             tag, crowned = save_model(model, name, models_dir, tracker.run_id, by=operator())
         tracker.log_trained(model, tag)
     metrics = model.card["metrics"]
@@ -162,7 +175,10 @@ def score(
     ],
     output: Annotated[
         Path,
-        typer.Option(help="CSV of SK_ID_CURR, probability, decision (and reasons)."),
+        typer.Option(
+            help="CSV or Parquet (by its suffix) of SK_ID_CURR, probability, decision (and "
+            "reasons)."
+        ),
     ],
     model: Annotated[
         str | None, typer.Option(help="Model tag (default: the credit_scoring champion).")
@@ -172,31 +188,28 @@ def score(
     ] = False,
     language: Annotated[Language, typer.Option(help="Language of the reasons.")] = Language.en,
     currency: Annotated[str, typer.Option(help="Shown after amounts in the reasons.")] = "€",
+    scheduler: Scheduler = None,
+    workers: Workers = None,
 ) -> None:
-    """Score a file of applications with the stored ONNX model (same path as the API)."""
-    import pandas as pd
-
-    from scoring.features import build_batch
+    """Score a CSV or Parquet file of applications with the stored ONNX model (same features
+    and model as the API), written as CSV or Parquet."""
     from scoring.model.scorer import CreditModel, ModelLoadError
-    from scoring.schema import APPLICATION_TEST, HISTORY_NAMES
-    from training.data import load_dataset, load_table
-    from training.notices import reason_columns
+    from training import file_scoring
 
     try:
+        file_scoring.output_format(output)
         scorer = CreditModel.from_store(model)
-        frames = load_dataset(input_file.parent, HISTORY_NAMES)
-        frames["application_test"] = load_table(input_file, APPLICATION_TEST)
-    except (ModelLoadError, SchemaError, FileNotFoundError) as error:
+        partitioned = scheduler is not None or is_partitioned(input_file)  # docs/scaling.md
+        frames = {} if partitioned else file_scoring.read_applications(input_file)
+    except (ModelLoadError, SchemaError, FileNotFoundError, ValueError) as error:
         fail(str(error))
-    matrix = build_batch(frames, "application_test")
-    scores = scorer.score_matrix(matrix)
-    if reasons:
-        notices = reason_columns(
-            scorer, matrix, scores["decision"].to_numpy(), language.value, currency
-        )
-        scores = pd.concat([scores, notices], axis=1)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    scores.to_csv(output, index=False)
+    explained = file_scoring.Reasons(language.value, currency) if reasons else None
+    if partitioned:  # --input is a client-partitioned directory: every partition on Dask
+        args = (input_file, scorer, "application_test", explained, scheduler, workers)
+        scores = score_partitioned(*args)
+    else:
+        scores = file_scoring.score_frames(scorer, frames, reasons=explained)
+    file_scoring.write_scores(scores, output)
     refused = (scores["decision"] == "refused").mean()
     console.print(
         f"Scored {len(scores):,} applications with {scorer.tag} → {output} "

@@ -21,7 +21,7 @@ import numpy as np
 import onnxruntime as ort
 import pandas as pd
 
-from scoring.features import FEATURES, build_batch
+from scoring.features import FEATURES, FeatureMatrix, build_batch
 from scoring.features.groups import GROUP_INDEX, GROUPS
 from scoring.model import store
 from scoring.model.champion import ChampionEvent, ChampionRegistry
@@ -76,17 +76,30 @@ class TrainedModel:
 
 
 def train_model(
-    frames: Mapping[str, pd.DataFrame], config: TrainingConfig, progress: Progress | None = None
+    frames: Mapping[str, pd.DataFrame],
+    config: TrainingConfig,
+    progress: Progress | None = None,
+    feature_matrix: FeatureMatrix | None = None,
 ) -> TrainedModel:
-    """Fit, verify and document a model; raises ParityError/AdditivityError on a bad export."""
+    """Fit, verify and document a model; raises ParityError/AdditivityError on a bad export.
+
+    ``feature_matrix``, when given, is the matrix of ``frames["application_train"]``, row for row,
+    already built elsewhere (on a Dask cluster: :mod:`training.distributed.sample`).
+    """
     step = progress or (lambda _: None)
     step("building features")
     applications = frames["application_train"]
     target = applications["TARGET"].to_numpy()
     train, holdout = config.holdout.split(applications["SK_ID_CURR"])
+    matrix = build_batch(frames) if feature_matrix is None else feature_matrix
+    if not np.array_equal(matrix.client_ids, applications["SK_ID_CURR"].to_numpy()):
+        raise ValueError("the feature matrix does not follow the rows of application_train")
+    values = as_model_input(matrix.values)
+    del matrix  # the float64 matrix goes before the splits are copied, as it always did
     # One copy of each split serves every step below (the full matrix is 1.3 GB at
     # Kaggle scale and is let go here).
-    all_train, all_holdout = _split(as_model_input(build_batch(frames).values), train, holdout)
+    all_train, all_holdout = _split(values, train, holdout)
+    del values
     y_train = target[train]
     params = {**DEFAULT_PARAMS, **config.params}
     step("choosing the features")

@@ -39,11 +39,26 @@ def generate_dataset(
     Frames are typed and checked against the schema, so the generator can never write
     a file the loader would reject.
     """
-    statistics = statistics or calibrate.load()
-    step = progress or (lambda _: None)
     rng = np.random.default_rng(seed)
     n_test = round(n_clients * TEST_SHARE)
-    ids = _client_ids(n_clients + n_test, rng)
+    ids = client_ids(n_clients + n_test, rng)
+    return generate_clients(ids, n_test, rng, statistics, progress)
+
+
+def generate_clients(
+    ids: np.ndarray,
+    n_test: int,
+    rng: np.random.Generator,
+    statistics: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, pd.DataFrame]:
+    """All tables for the clients ``ids``, ``n_test`` of them unlabelled, drawn from ``rng``.
+
+    The body of :func:`generate_dataset`, apart so that the partitioned generator
+    (:mod:`training.distributed.generate`) draws each partition's clients the same way.
+    """
+    statistics = statistics or calibrate.load()
+    step = progress or (lambda _: None)
     step("applications")
     applications, risk = generate_applications(ids, statistics["application"], rng)
     is_test = np.zeros(len(ids), dtype=bool)
@@ -67,7 +82,7 @@ def generate_dataset(
     }
 
 
-def _client_ids(n: int, rng: np.random.Generator) -> np.ndarray:
+def client_ids(n: int, rng: np.random.Generator) -> np.ndarray:
     """Sorted, gapped ids like Kaggle's SK_ID_CURR (100002 upwards)."""
     span = int(n * 1.16) + 1
     return np.sort(rng.choice(span, n, replace=False)).astype(np.int64) + FIRST_CLIENT_ID

@@ -30,6 +30,7 @@ def run(
     chunks: Iterable[bytes],
     headers: dict[str, str] | None = None,
     method: str = "POST",
+    path: str = "/predict",
     **options: Any,
 ) -> Outcome:
     """Send one request through ``middleware`` around an app that echoes the body it read."""
@@ -60,7 +61,7 @@ def run(
         await send({"type": "http.response.body", "body": b"{}"})
 
     encoded = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    scope = {"type": "http", "method": method, "path": "/predict", "headers": encoded}
+    scope = {"type": "http", "method": method, "path": path, "headers": encoded}
     asyncio.run(middleware(echo, **options)(scope, receive, send))
     body = json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
     return Outcome(sent[0]["status"], body, seen[0] if seen else None, len(read))
@@ -84,6 +85,28 @@ def test_a_body_not_declared_as_json_is_refused_with_415(content_type: str) -> N
 def test_json_and_undeclared_bodies_are_passed_on(headers: dict[str, str]) -> None:
     outcome = run(JsonBodiesOnly, [b'{"client_id": 1}'], headers)
     assert outcome.status == 200 and outcome.seen_by_app == b'{"client_id": 1}'
+
+
+def test_a_file_route_takes_a_form_and_nothing_else() -> None:
+    form = {"Content-Type": "multipart/form-data; boundary=x"}
+    passed = run(JsonBodiesOnly, [b"--x--"], form, path="/score_file")
+    assert passed.status == 200 and passed.seen_by_app == b"--x--"
+    for headers in (JSON, {}, {"Content-Type": "text/csv"}):
+        refused = run(JsonBodiesOnly, [b"a,b"], headers, path="/score_file")
+        assert refused.status == 415 and refused.seen_by_app is None
+        assert "must be multipart/form-data" in refused.body["error"]
+        assert "curl -F file=@applications.csv" in refused.body["error"]
+
+
+def test_a_route_of_its_own_limit_is_held_to_it() -> None:
+    body = [b"x" * 400]
+    limits = {"/score_file": 1000}
+    assert (
+        run(BodySizeLimit, body, JSON, path="/score_file", limit=LIMIT, limits=limits).status == 200
+    )
+    assert run(BodySizeLimit, body, JSON, path="/predict", limit=LIMIT, limits=limits).status == 413
+    big = run(BodySizeLimit, [b"x" * 1001], JSON, path="/score_file", limit=LIMIT, limits=limits)
+    assert big.body == {"error": "request body of 1001 bytes exceeds the limit of 1000 bytes"}
 
 
 def test_a_declared_length_over_the_limit_is_refused_before_reading() -> None:
