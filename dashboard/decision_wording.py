@@ -25,7 +25,7 @@ DECISION_WORDS: dict[Language, dict[str, str]] = {
         "role_supervisor": "supervisor",
         "signed_in": "{user}, {role}",
         "logout": "Log out",
-        "by_system": "an automated system ({key})",
+        "by_system": "an automated system ({api_key})",
         "by_admin": "the service's administrator",
         "at_time": "{date} at {time}",
         # recording the decision
@@ -116,7 +116,7 @@ DECISION_WORDS: dict[Language, dict[str, str]] = {
         "role_supervisor": "superviseur",
         "signed_in": "{user}, {role}",
         "logout": "Se déconnecter",
-        "by_system": "un système automatisé ({key})",
+        "by_system": "un système automatisé ({api_key})",
         "by_admin": "l'administrateur du service",
         "at_time": "{date} à {time}",
         "record_title": "Décision",

@@ -25,4 +25,4 @@ def person(actor: str, language: Language) -> str:
         return actor.removeprefix("user:").split(" via ", 1)[0]
     if actor == "token:bootstrap":
         return word("by_admin", language)
-    return word("by_system", language, key=actor.removeprefix("key:"))
+    return word("by_system", language, api_key=actor.removeprefix("key:"))

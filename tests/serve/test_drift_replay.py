@@ -20,7 +20,9 @@ CLIENTS, SEED, BATCH = 1_500, 83, 500
 WRITTEN_WITHIN_S = 20.0
 
 
-def test_incomes_in_the_wrong_unit_raise_the_income_alert_over_http(server: str) -> None:
+def test_incomes_in_the_wrong_unit_raise_the_income_alert_over_http(own_server: str) -> None:
+    """On a server of its own: the window must hold only the replayed applications."""
+    server = own_server
     frames = apply_scenario(generate_dataset(CLIENTS, SEED), "income_unit", SEED)
     bodies = population_bodies(frames)
     with httpx.Client(base_url=server, headers=AUTH, timeout=120) as client:

@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from devtools.servers import free_port, start_service, stop, wait_ready
 from tests.support.inputs import APPLICATION
 from tests.support.serving import AUTH
 
@@ -20,19 +18,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server(service_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A `bentoml serve` of its own, with records of its own: the session's shared server has
-    served other tests, after which its /metrics was seen to hold no score histogram at all
-    (not yet understood; docs/monitoring.md)."""
-    records = tmp_path_factory.mktemp("metrics") / "records.sqlite"
-    port = free_port()
-    process = start_service({**service_env, "CREDIT_AUDIT_DB_URL": f"sqlite:///{records}"}, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, process)
-        yield url
-    finally:
-        stop(process)
+def server(own_server: str) -> str:
+    """Records of its own: the session's shared server has served other tests, after which
+    its /metrics was seen to hold no score histogram at all (not yet understood;
+    docs/monitoring.md)."""
+    return own_server
 
 
 WRITTEN_WITHIN_S = 20.0  # the test service writes its counts every 0.2 s
