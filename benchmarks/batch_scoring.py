@@ -149,14 +149,13 @@ def steps(scorer: Any, cycle: list[bytes], caller: Any) -> dict[str, Any]:
 
 def _steps(step: Callable[[str, Callable[[], Any]], Any], scorer: Any, text: bytes,
            caller: Any) -> None:  # fmt: skip
-    import pydantic_core
-
     from scoring.records.clock import utc_now
     from scoring.records.inquiries import InquiryBatch
     from scoring.serving.batches import read_batch
+    from scoring.serving.columnar import DECODER
     from scoring.serving.scored import ScoredBatch
 
-    step("parse the JSON (in the check below)", lambda: pydantic_core.from_json(text))
+    step("decode and type-check the JSON (in the read below)", lambda: DECODER.decode(text))
     batch = step("read and check the body, input hashes", lambda: read_batch(text))
     values = step("features", batch.features)
     probabilities = step("ONNX", lambda: scorer.model.predict_proba(values))

@@ -23,6 +23,9 @@ Result (``benchmarks/results/dask_scale.json``; quick runs go to ``results/raw/`
     generator: clients, partitions, wall_s, applications, applications_per_s, history_rows,
                bytes, bytes_per_application, peak_rss_mb
     estimate_10x: what 10× the Kaggle scale would take (see docs/scaling.md), and its basis
+
+``--ten-x`` writes ``results/dask_scale_10x.json`` instead. The report's section
+(``benchmarks/report_scale.py``) reads both and draws ``results/dask_scale.png``.
 """
 
 from __future__ import annotations
@@ -278,45 +281,8 @@ def measure_ten_x(env: dict[str, str], tag: str, logs: Path) -> dict:
     }
 
 
-def plot(scales: list[dict], path: Path) -> None:
-    """Wall time, peak memory and disk against clients, in memory vs Dask."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
-
-    from benchmarks.report_parts import BASELINE, FOURTH, OURS, THIRD
-
-    clients = [r["clients"] for r in scales]
-    figure, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-    lines = {"features_memory": ("features, in memory (CSV)", BASELINE, "o-"),
-             "features_dask": ("features, Dask", OURS, "o-"),
-             "score_memory": ("scoring, in memory (CSV)", BASELINE, "s--"),
-             "score_dask": ("scoring, Dask", OURS, "s--")}  # fmt: skip
-    for stage, (label, colour, style) in lines.items():
-        wall = [r["stages"][stage]["wall_s"] for r in scales]
-        memory = [r["stages"][stage]["peak_rss_mb"] / 1024 for r in scales]
-        axes[0].plot(clients, wall, style, color=colour, label=label)
-        axes[1].plot(clients, memory, style, color=colour, label=label)
-    axes[2].plot(clients, [r["csv_bytes"] / 1e9 for r in scales], "o-", color=THIRD, label="CSV")
-    axes[2].plot(clients, [r["parquet_bytes"] / 1e9 for r in scales], "o-", color=FOURTH,
-                 label="partitioned Parquet")  # fmt: skip
-    labels = ("wall time (s)", "peak memory, sum of processes (GiB)", "disk (GB)")
-    for axis, ylabel in zip(axes, labels, strict=True):
-        axis.set(xscale="log", yscale="log", xlabel="labelled clients", ylabel=ylabel)
-        axis.set_xticks(clients, [f"{c:,}" for c in clients], minor=False)
-        axis.xaxis.set_minor_formatter(NullFormatter())
-        axis.yaxis.set_minor_formatter(NullFormatter())
-        axis.yaxis.set_major_formatter(ScalarFormatter())
-        axis.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-
-
 def main() -> None:
-    """Parse options, measure, print a summary, write the JSON and the plot."""
+    """Parse options, measure, print a summary, write the JSON (the report draws the plot)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"scales {QUICK_SCALES}")
     parser.add_argument("--scales", type=int, nargs="*", help="clients per scale")
@@ -359,9 +325,7 @@ def main() -> None:
     payload = {"settings": {"source": source, "model": tag}, "scales": records,
                "generator": generator, "estimate_10x": estimate}  # fmt: skip
     path = write_result("dask_scale", payload, args.quick)
-    if records:
-        plot(records, path.with_suffix(".png"))
-    print(f"written {path}")
+    print(f"written {path}; `python -m benchmarks.report` draws its plot")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from benchmarks import report_batch, report_http, report_lifecycle, report_records
+from benchmarks import report_batch, report_http, report_lifecycle, report_records, report_scale
 from benchmarks import report_speed as speed
 from benchmarks.report_parts import BASELINE, FOURTH, OURS, THIRD, Section, Target, save, table
 from benchmarks.report_start import dashboard_start
@@ -189,6 +189,7 @@ SECTIONS: list[tuple[str, Renderer]] = [
     ("batch_scoring", report_batch.batch_scoring),
     ("file_scoring", report_batch.file_scoring),
     ("pipeline_scale", pipeline_scale),
+    ("dask_scale", report_scale.dask_scale),
     ("dashboard_speed", dashboard),
     ("dashboard_start", dashboard_start),
 ]

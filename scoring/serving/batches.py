@@ -18,23 +18,18 @@ from typing import Any, Self
 
 import numpy as np
 import pandas as pd
-import pydantic_core
 from pydantic import Field
 from pydantic.config import ExtraValues
 from pydantic.json_schema import SkipJsonSchema
 
 from scoring.columns import Columns, frame_to_columns
 from scoring.features import build_features, build_online_batch
-from scoring.policy import PURPOSES, Purpose
+from scoring.policy import Purpose
 from scoring.schema import APPLICATION_TEST
-from scoring.serving.columnar import read_records
-from scoring.serving.digests import application_digests, input_digest, record_digests
-from scoring.serving.schemas import CLIENT_KEY, MAX_RECORDS, BatchRequest, Online
+from scoring.serving.columnar import read_body
+from scoring.serving.digests import application_digests, input_digest
+from scoring.serving.schemas import CLIENT_KEY, BatchRequest, Online
 from scoring.wording import Language
-
-_OPTIONS = {"reasons", "language", "purpose"}
-_ITEM = {"application", "history"}
-_LANGUAGES: tuple[Language, ...] = ("en", "fr")
 
 
 @dataclass(frozen=True)
@@ -138,35 +133,16 @@ def batch_of_frame(
 def _read_columns(text: str | bytes) -> Batch | None:
     """The batch read column-wise, or None to leave it to the request model: anything but
     applications alone with plain options, or any value not certainly valid as it is."""
-    try:
-        body = pydantic_core.from_json(text, allow_inf_nan=False)
-    except ValueError:
-        return None
-    if type(body) is not dict or not body.keys() <= {"applications", *_OPTIONS}:
-        return None
-    items = body.get("applications")
-    if type(items) is not list or not 1 <= len(items) <= MAX_RECORDS:
-        return None
-    purpose, language = body.get("purpose", "application"), body.get("language", "en")
-    reasons = body.get("reasons", False)
-    if purpose not in PURPOSES or language not in _LANGUAGES or type(reasons) is not bool:
-        return None
-    if not all(
-        type(item) is dict and "application" in item and item.keys() <= _ITEM
-        and item.get("history") is None for item in items
-    ):  # fmt: skip
-        return None
-    applications = [item["application"] for item in items]
-    records = read_records(applications)
-    if records is None:
+    body = read_body(text)
+    if body is None:
         return None
     return Batch(
-        client_ids=records.keys,
-        digests=record_digests(applications, records.columns, records.keys),
-        applications=records.columns,
-        purpose=purpose,
-        language=language,
-        reasons=reasons,
+        client_ids=body.keys,
+        digests=body.digests,
+        applications=body.columns,
+        purpose=body.purpose,
+        language=body.language,
+        reasons=body.reasons,
     )
 
 

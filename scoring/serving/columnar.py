@@ -1,11 +1,13 @@
-"""Application records checked column by column against the schema, for large batches.
+"""A /predict_batch body read straight into column arrays, for large batches.
 
-The request models (:mod:`scoring.serving.schemas`) check one record at a time, with a Python
-validator for every whole-number and sentinel column: for 10,000 applications that was most
-of a /predict_batch. Here the same rules, read from the same :class:`~scoring.schema.Column`
-definitions, are checked one column at a time with NumPy on the parsed JSON:
+The request models (:mod:`scoring.serving.schemas`) check one record at a time, in Python
+where a column is whole or has sentinels: for 10,000 applications that was most of a batch.
+Here msgspec decodes the body into structs generated from the same
+:class:`~scoring.schema.Column` definitions, checking JSON types, levels, required fields and
+unknown fields in C as it parses; NumPy then checks the rest one column at a time:
 
-- a key is a JSON integer within its bounds; a category is one of its levels, as a string;
+- a key is a JSON integer from 0 to 2**63 - 1, each at most once;
+- a category is one of its levels, as a string;
 - a number is a JSON number (never a string or a boolean), finite, within the column's
   bounds or one of its sentinels, and whole for an integer column;
 - the required columns are there and not null; no other field is.
@@ -19,99 +21,122 @@ with the same values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+import msgspec
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring.columns import MISSING_CODE, Columns
+from scoring.policy import Purpose
 from scoring.schema import APPLICATION_TEST
-from scoring.schema.core import Column, Table
+from scoring.schema.core import Column
+from scoring.serving.digests import struct_digests
+from scoring.serving.schemas import MAX_KEY, MAX_RECORDS
+from scoring.wording import Language
 
-MAX_KEY = 2**63 - 1
-_NUMBER_TYPES = frozenset({int, float, type(None)})
-_KEY_TYPES = frozenset({int, type(None)})
-_LEVEL_TYPES = frozenset({str, type(None)})
-_UNKNOWN = -2  # a level the column does not have
+FIELDS = {c.name: c for c in APPLICATION_TEST.columns if c.kind != "target"}
+
+
+def _value_type(column: Column) -> Any:
+    """The JSON values msgspec lets through for ``column`` (NumPy checks the rest)."""
+    if column.kind == "key":
+        return Annotated[int, msgspec.Meta(ge=0, le=MAX_KEY)]
+    if column.is_categorical:
+        return Literal[column.levels]
+    return float  # a JSON integer or number; never a string, a boolean or beyond any float
+
+
+def _field(column: Column) -> tuple[str, Any] | tuple[str, Any, None]:
+    """Required columns must be given and not null; the rest default to unknown (None)."""
+    if column.required and column.kind != "key":
+        return (column.name, _value_type(column))
+    return (column.name, _value_type(column) | None, None)
+
+
+if TYPE_CHECKING:
+    Application = Any  # made at run time from the schema
+else:
+    # Structs hold no cycles: leaving them to reference counting spares the collector.
+    # Unknown (None) is left out when written, as pydantic's exclude_none does (digests).
+    Application = msgspec.defstruct(
+        "Application", [_field(c) for c in FIELDS.values()], kw_only=True,
+        forbid_unknown_fields=True, omit_defaults=True, gc=False,
+    )  # fmt: skip
+
+
+class _Item(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    application: Application
+    history: None = None  # a history goes through the request model
+
+
+class _Body(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    applications: Annotated[list[_Item], msgspec.Meta(min_length=1, max_length=MAX_RECORDS)]
+    purpose: Purpose = "application"
+    language: Language = "en"
+    reasons: bool = False
+
+
+DECODER = msgspec.json.Decoder(_Body)
+_ARROW_TYPES = {"key": pa.int64(), "category": pa.string(), "int": pa.float64(),
+                "float": pa.float64()}  # fmt: skip
+_ROW = pa.struct([(c.name, _ARROW_TYPES[c.kind]) for c in FIELDS.values()])
+_LEVELS = {c.name: pa.array(c.levels) for c in FIELDS.values() if c.is_categorical}
 
 
 @dataclass(frozen=True)
-class Records:
-    """Validated records as columns (keys left out) and each record's key, if it had one."""
+class ColumnarBody:
+    """A valid body of applications alone: columns (keys left out), each application's key
+    (None where absent) and input hash, and the options."""
 
     columns: Columns
     keys: list[int | None]
+    digests: list[str]
+    purpose: Purpose
+    language: Language
+    reasons: bool
 
 
-def read_records(records: Sequence[Any], table: Table = APPLICATION_TEST) -> Records | None:
-    """``records`` (parsed JSON objects) as the feature engine's columns, or None unless every
-    value is one :mod:`scoring.serving.schemas` accepts as it is; ``keys`` are the values
-    of the table's key column (``SK_ID_CURR``), None where absent."""
-    values = _transpose(records, _fields(table))
-    if values is None:
+def read_body(text: str | bytes) -> ColumnarBody | None:
+    """The body as columns, or None unless every value is one the request model accepts as
+    it is (a history, anything else: the model decides and words the error)."""
+    try:
+        body = DECODER.decode(text)
+    except (msgspec.ValidationError, msgspec.DecodeError):
         return None
+    applications = [item.application for item in body.applications]
+    # One pass over the rows, in the order the values lie in memory (a pass per column
+    # strays over the whole body each time, at three times the cost).
+    rows = pa.array(list(map(msgspec.structs.astuple, applications)), type=_ROW)
     columns: Columns = {}
-    keys: list[int | None] = [None] * len(records)
-    for column in _fields(table).values():
-        given = values.get(column.name)
-        if given is None:
-            if column.required and column.kind != "key":
-                return None
-            continue
+    keys: list[int | None] = []
+    for index, column in enumerate(FIELDS.values()):
+        values = rows.field(index)
         if column.kind == "key":
-            checked_keys = _keys(given)
-            if checked_keys is None:
-                return None
-            keys = checked_keys
+            keys = values.to_pylist()
+            if not _unique(keys):
+                return None  # a duplicated id: the model words the error
             continue
-        checked = _levels(given, column) if column.is_categorical else _numbers(given, column)
+        checked = _levels(values, column) if column.is_categorical else _numbers(values, column)
         if checked is None:
             return None
         if not _all_missing(checked):  # null everywhere: not given, as the records path has it
             columns[column.name] = checked
-    return Records(columns, keys)
+    return ColumnarBody(
+        columns=columns,
+        keys=keys,
+        digests=struct_digests(applications),
+        purpose=body.purpose,
+        language=body.language,
+        reasons=body.reasons,
+    )
 
 
-def _fields(table: Table) -> dict[str, Column]:
-    """The columns a record may hold (the outcome is never an input)."""
-    return _once(table, lambda: {c.name: c for c in table.columns if c.kind != "target"})
-
-
-_MADE: dict[int, tuple[object, Any]] = {}
-
-
-def _once(owner: object, make: Callable[[], Any]) -> Any:
-    """``make()``, made once per schema object (kept with it, so its id is never reused)."""
-    made = _MADE.get(id(owner))
-    if made is None:
-        made = _MADE[id(owner)] = (owner, make())
-    return made[1]
-
-
-def _transpose(records: Sequence[Any], fields: dict[str, Column]) -> dict[str, list[Any]] | None:
-    """One list per field present in any record, None where a record lacks it; None when a
-    record is no JSON object or holds an unknown field."""
-    if not all(type(record) is dict for record in records):
-        return None
-    first = list(records[0]) if records else []
-    if all(list(record) == first for record in records):  # the usual batch: same fields
-        if not set(first) <= fields.keys():
-            return None
-        rows = (record.values() for record in records)
-        return dict(zip(first, map(list, zip(*rows, strict=True)), strict=True))
-    values: dict[str, list[Any]] = {}
-    n = len(records)
-    for row, record in enumerate(records):
-        for name, value in record.items():
-            column = values.get(name)
-            if column is None:
-                if name not in fields:
-                    return None
-                column = values[name] = [None] * n
-            column[row] = value
-    return values
+def _unique(keys: list[int | None]) -> bool:
+    given = [key for key in keys if key is not None]
+    return len(set(given)) == len(given)
 
 
 def _all_missing(values: np.ndarray) -> bool:
@@ -120,38 +145,19 @@ def _all_missing(values: np.ndarray) -> bool:
     return bool(np.isnan(values).all())
 
 
-def _keys(values: list[Any]) -> list[int | None] | None:
-    """A key column: JSON integers from 0 to 2**63 - 1, each at most once."""
-    if not set(map(type, values)) <= _KEY_TYPES:
-        return None
-    given = np.array([v for v in values if v is not None], dtype=object)
-    if len(given) and (given.min() < 0 or given.max() > MAX_KEY):
-        return None
-    if len(np.unique(given.astype(np.int64))) != len(given):
-        return None  # a duplicated id: the model words the error
-    return values
-
-
-def _levels(values: list[Any], column: Column) -> np.ndarray | None:
-    """Level codes of a category column given as strings (-1 for null)."""
-    if not set(map(type, values)) <= _LEVEL_TYPES:
-        return None
-    lookup = _once(column, lambda: {**column.level_code, None: MISSING_CODE})
-    codes = np.fromiter(map(lookup.get, values, repeat(_UNKNOWN)), np.int32, len(values))
-    if (codes == _UNKNOWN).any() or (not column.nullable and (codes == MISSING_CODE).any()):
+def _levels(values: pa.Array, column: Column) -> np.ndarray | None:
+    """Level codes of a category column (-1 for null); msgspec checked the levels."""
+    found = pc.index_in(values, value_set=_LEVELS[column.name])
+    codes = pc.fill_null(found, MISSING_CODE).to_numpy().astype(np.int32, copy=False)
+    if not column.nullable and (codes == MISSING_CODE).any():
         return None
     return codes
 
 
-def _numbers(values: list[Any], column: Column) -> np.ndarray | None:
+def _numbers(values: pa.Array, column: Column) -> np.ndarray | None:
     """A number column as float64 (NaN for null), when every value is valid as it is."""
-    if not set(map(type, values)) <= _NUMBER_TYPES:
-        return None  # a string, a boolean, a list...
-    try:
-        numbers = np.array(values, dtype=np.float64)
-    except OverflowError:  # an integer beyond any float
-        return None
-    missing = np.isnan(numbers)  # JSON has no NaN literal here: NaN is null
+    numbers = values.to_numpy(zero_copy_only=False)  # JSON has no NaN literal: NaN is null
+    missing = np.isnan(numbers)
     if missing.any() and not column.nullable:
         return None
     known = numbers[~missing]

@@ -4,10 +4,12 @@ added to the schema is covered by the request-model tests and the HTTP matrix al
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 from scoring.schema.core import Column, Table
+from scoring.serving.columnar import ColumnarBody, read_body
 
 APPLICATION = {
     "SK_ID_CURR": 900001,
@@ -70,3 +72,9 @@ def bad_values(column: Column) -> dict[str, Any]:
     if column.kind == "int":
         cases["fraction"] = valid_value(column) + 0.5
     return cases
+
+
+def read_records(records: list[Any], **options: Any) -> ColumnarBody | None:
+    """The column-wise read of a /predict_batch body of ``records`` (None: left to the model)."""
+    body = {"applications": [{"application": record} for record in records], **options}
+    return read_body(json.dumps(body))

@@ -1,9 +1,10 @@
-"""Applications checked column by column (scoring/serving/columnar.py): what it accepts, the
+"""A /predict_batch body read into columns (scoring/serving/columnar.py): what it accepts, the
 request model accepts with the same values; anything else it leaves to the model, which
 words the error."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -15,9 +16,9 @@ from pydantic import ValidationError
 
 from scoring.columns import records_to_columns
 from scoring.schema import APPLICATION_TEST
-from scoring.serving.columnar import read_records
-from scoring.serving.schemas import ApplicationRecord, BatchRequest
-from tests.support.inputs import APPLICATION, bad_values, full, minimal
+from scoring.serving.columnar import read_body
+from scoring.serving.schemas import MAX_RECORDS, ApplicationRecord, BatchRequest
+from tests.support.inputs import APPLICATION, bad_values, full, minimal, read_records
 
 COLUMNS = [c for c in APPLICATION_TEST.columns if c.kind != "target"]
 
@@ -131,3 +132,31 @@ def test_whatever_it_accepts_the_model_accepts_with_the_same_values(data) -> Non
         return
     if read is not None:
         _assert_same([record])
+
+
+def test_the_options_are_read_with_the_applications() -> None:
+    read = read_records([dict(APPLICATION)], purpose="what-if", language="fr", reasons=True)
+    assert read is not None
+    assert (read.purpose, read.language, read.reasons) == ("what-if", "fr", True)
+    default = read_records([dict(APPLICATION)])
+    assert default is not None
+    assert (default.purpose, default.language, default.reasons) == ("application", "en", False)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"purpose": "decision"}, {"language": "de"}, {"reasons": "yes"}, {"reasons": 1},
+     {"explain": True}],
+)  # fmt: skip
+def test_options_the_model_would_word_are_left_to_it(options: dict[str, Any]) -> None:
+    assert read_records([dict(APPLICATION)], **options) is None
+
+
+def test_a_history_or_a_batch_beyond_its_bounds_is_left_to_the_model() -> None:
+    with_history = {"applications": [{"application": APPLICATION, "history": {"bureau": []}}]}
+    assert read_body(json.dumps(with_history)) is None
+    assert read_body(json.dumps({"applications": []})) is None
+    assert read_body(b"{not json") is None
+    too_many = [{**APPLICATION, "SK_ID_CURR": i} for i in range(MAX_RECORDS + 1)]
+    assert read_records(too_many) is None
+    assert read_records(too_many[:MAX_RECORDS]) is not None

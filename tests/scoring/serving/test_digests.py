@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 
 from scoring.columns import records_to_columns
 from scoring.schema import APPLICATION_TEST
-from scoring.serving.columnar import read_records
-from scoring.serving.digests import application_digests, input_digest, record_digests
+from scoring.serving.digests import application_digests, input_digest
 from scoring.serving.schemas import ApplicationInput
-from tests.support.inputs import APPLICATION, full, minimal
+from tests.support.inputs import APPLICATION, full, minimal, read_records
 
 
 def _model_digest(application: dict[str, Any]) -> str:
@@ -74,9 +73,9 @@ def test_any_number_hashes_as_pydantic_writes_it(ext, amount, birth, income) -> 
 
 def _parsed_digests(applications: list[dict[str, Any]]) -> list[str]:
     """The hashes of the column-wise read of a /predict_batch body of ``applications``."""
-    records = read_records(applications)
-    assert records is not None
-    return record_digests(applications, records.columns, records.keys)
+    read = read_records(applications)
+    assert read is not None
+    return read.digests
 
 
 def test_parsed_records_hash_as_their_models_in_any_field_order() -> None:
@@ -88,6 +87,23 @@ def test_parsed_records_hash_as_their_models_in_any_field_order() -> None:
         {k: v for k, v in APPLICATION.items() if k != "SK_ID_CURR"},
     ]
     assert _parsed_digests(applications) == [_model_digest(a) for a in applications]
+
+
+def test_numbers_written_with_an_exponent_hash_as_their_models() -> None:
+    applications = [
+        {**APPLICATION, "SK_ID_CURR": 1, "EXT_SOURCE_1": 1e-7, "EXT_SOURCE_2": 5e-324},
+        {**APPLICATION, "SK_ID_CURR": 2, "EXT_SOURCE_2": 2.5e-05, "AMT_ANNUITY": 1.5e5},
+    ]
+    assert _parsed_digests(applications) == [_model_digest(a) for a in applications]
+
+
+def test_no_number_column_admits_a_value_msgspec_would_write_unlike_pydantic() -> None:
+    """From 1e16 on, msgspec writes ``1e16`` and pydantic ``1e+16``: a hash would differ."""
+    for column in APPLICATION_TEST.columns:
+        if column.is_numeric and column.kind != "target":
+            bounds = [column.minimum, column.maximum, *column.special]
+            assert None not in bounds[:2], f"{column.name} is unbounded"
+            assert all(abs(b) < 1e16 for b in bounds if b is not None), column.name
 
 
 def test_a_negative_zero_in_an_integer_column_is_left_to_the_model() -> None:
