@@ -107,3 +107,18 @@ def test_ten_x_on_dask_is_out_of_core_below_the_in_memory_peak(
     )
     assert features.met is met
     assert scores.what == "10× batch scores on Dask (487,440 applications)" and scores.met
+
+
+def test_the_sample_trained_at_ten_x_is_reported_with_its_auc(tmp_path: Path) -> None:
+    ten_x = _ten_x()
+    ten_x["ten_x"]["stages"]["train_sample"] = {
+        **_step(301, 8.6), "sample": 0.1, "clients": 307_402,
+        "holdout_roc_auc": 0.79871, "oof_roc_auc": 0.80012,
+    }  # fmt: skip
+    ten_x["ten_x"]["stages"]["generate"]["reused"] = True
+    markdown = scale_section(_result(), ten_x, tmp_path).markdown
+    assert "`train --sample 0.1`" in markdown and "307,402 labelled clients" in markdown
+    assert "5 min 01 s / 8.6 GiB, holdout ROC AUC 0.7987 (out of fold 0.8001)" in markdown
+    assert "later runs reuse it" in markdown
+    plain = scale_section(_result(), _ten_x(), tmp_path).markdown
+    assert "Training at 10×" not in plain and "later runs reuse it" not in plain
