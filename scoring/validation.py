@@ -105,7 +105,9 @@ def validate_frame(
         report.problems.extend(_duplicate_keys(typed, table, report))
     if report.problems:
         raise SchemaError(report.problems)
-    return pd.DataFrame(typed, columns=list(table.names))
+    # The checked columns as they are, one block each: consolidated into 2-D blocks, every
+    # value was copied (a second copy of the table in memory, 40 % of scoring a 1M-row CSV).
+    return pd.DataFrame(typed, columns=list(table.names), copy=False)
 
 
 @dataclass

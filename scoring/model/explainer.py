@@ -4,6 +4,10 @@ The explainer wraps LightGBM's own exact TreeSHAP (``pred_contrib``) over the ve
 booster that was exported to ONNX (thresholds and leaves aligned to float32), so the
 base value plus the contributions equals the served model's log-odds. The store keeps only
 that text (``model.txt``); the explainer is built from it when the model loads.
+
+LightGBM is imported by :class:`TreeShapExplainer` alone, not by this module: it imports
+scikit-learn and SciPy (about a second), which scoring without reasons never uses, and the
+scorer imports :class:`Explanation` from here.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
-import lightgbm as lgb
 import numpy as np
 
 ADDITIVITY_TOLERANCE = 1e-5
@@ -33,8 +36,14 @@ class TreeShapExplainer:
     """Exact TreeSHAP of a LightGBM model given as its text dump."""
 
     def __init__(self, model_text: str) -> None:
+        """ValueError if LightGBM cannot read ``model_text``."""
+        import lightgbm as lgb  # start-up time of `python -m training score`: see the module
+
         self.model_text = model_text
-        self._booster = lgb.Booster(model_str=model_text)
+        try:
+            self._booster = lgb.Booster(model_str=model_text)
+        except lgb.basic.LightGBMError as error:
+            raise ValueError(str(error)) from error
 
     def explain(self, values: np.ndarray) -> Explanation:
         """Contributions of each feature for each row (float64 input of model precision)."""

@@ -2,18 +2,21 @@
 
 Offline scoring (``python -m training score``) and the BentoML service both use
 :class:`CreditModel`, so a file scored offline gets exactly what the API would answer.
+Scoring needs the ONNX session only; the TreeSHAP explainer (LightGBM, whose import takes
+about a second) can wait for the first explanation, so a file scored without reasons is
+scored in a process that never imports it.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zipfile import BadZipFile
 
 import bentoml
-import lightgbm as lgb
 import numpy as np
 import onnxruntime as ort
 import pandas as pd
@@ -25,6 +28,9 @@ from scoring.model.contract import INPUT_NAME, PROBABILITIES, as_model_input
 from scoring.model.explainer import Explanation
 from scoring.policy import GRANTED, REFUSED
 from scoring.scale import Rating
+
+if TYPE_CHECKING:
+    from scoring.model.explainer import TreeShapExplainer
 
 # What ONNX Runtime raises for a missing, truncated or invalid model file; none of them
 # shares a base class narrower than Exception.
@@ -51,17 +57,23 @@ class ModelLoadError(RuntimeError):
 
 
 class CreditModel:
-    """A model-store entry loaded for scoring and explanation."""
+    """A model-store entry loaded for scoring and explanation.
 
-    def __init__(self, root: Path, tag: str, metadata: dict[str, Any]) -> None:
+    ``explainer=False`` leaves the TreeSHAP explainer to the first :meth:`explain`, so a
+    damaged ``model.txt`` is only found then: for scoring alone (see the module).
+    """
+
+    def __init__(
+        self, root: Path, tag: str, metadata: dict[str, Any], explainer: bool = True
+    ) -> None:
         self.root, self.tag, self.metadata = root, tag, metadata
-        try:
+        self._explainer: TreeShapExplainer | None = None
+        with self._loading():
             self.features = store.read_json(root / store.FEATURES_FILE)
-            self.explainer = store.load_explainer(root)
+            if explainer:
+                self._explainer = store.load_explainer(root)
             self.session = _session(root / store.ONNX_FILE)
             self.rating = _rating(root)
-        except (OSError, ValueError, lgb.basic.LightGBMError, *_ONNX_ERRORS) as error:
-            raise ModelLoadError(f"model {tag} at {root} cannot be loaded: {error}") from error
         names = [f["name"] for f in self.features]
         unknown = [name for name in names if name not in _POSITION]
         if unknown or len(set(names)) != len(names):
@@ -74,7 +86,7 @@ class CreditModel:
         self.threshold = float(metadata["threshold"])
 
     @classmethod
-    def from_store(cls, tag: str | None = None) -> CreditModel:
+    def from_store(cls, tag: str | None = None, explainer: bool = True) -> CreditModel:
         """The entry ``tag`` (``name:champion`` allowed), or the ``credit_scoring`` champion."""
         wanted = tag or f"{store.MODEL_NAME}:{CHAMPION}"
         try:
@@ -86,7 +98,25 @@ class CreditModel:
             ) from error
         except RegistryError as error:
             raise ModelLoadError(str(error)) from error
-        return cls(Path(model.path), str(model.tag), dict(model.info.metadata))
+        return cls(Path(model.path), str(model.tag), dict(model.info.metadata), explainer)
+
+    @property
+    def explainer(self) -> TreeShapExplainer:
+        """The TreeSHAP explainer of the entry, loaded now if it was left for later."""
+        if self._explainer is None:
+            with self._loading():
+                self._explainer = store.load_explainer(self.root)
+        return self._explainer
+
+    @contextmanager
+    def _loading(self) -> Iterator[None]:
+        """Whatever a damaged or missing file of the entry raises, as ModelLoadError."""
+        try:
+            yield
+        except (OSError, ValueError, *_ONNX_ERRORS) as error:
+            raise ModelLoadError(
+                f"model {self.tag} at {self.root} cannot be loaded: {error}"
+            ) from error
 
     def predict_proba(self, values: np.ndarray) -> np.ndarray:
         """Probability of default of each row of the feature matrix (whole catalogue)."""

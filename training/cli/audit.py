@@ -12,14 +12,15 @@ import getpass
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import func, make_url, select
 
-from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from training.cli.common import fail
 from training.cli.service import service_settings
+
+if TYPE_CHECKING:  # SQLAlchemy and Alembic, imported by each command: see training/cli/__init__.py
+    from scoring.records.database import RecordsDatabase
 
 app = typer.Typer()
 audit = typer.Typer(
@@ -51,6 +52,10 @@ def _database(url: str | None, migrate: bool = True, must_exist: bool = True) ->
     A missing SQLite file is refused rather than created: a mistyped path would otherwise
     report an empty, intact chain, or purge nothing, without a word.
     """
+    from sqlalchemy import make_url
+
+    from scoring.records.database import RecordsDatabase
+
     database = RecordsDatabase(url or service_settings().audit_db_url, migrate=migrate)
     location = make_url(database.url)
     missing = not Path(location.database or "").is_file()
@@ -62,7 +67,10 @@ def _database(url: str | None, migrate: bool = True, must_exist: bool = True) ->
 @audit.command()
 def verify(url: Url = None) -> None:
     """Check the decisions' hash chain: exit 0 when intact, 1 listing each break."""
+    from sqlalchemy import func, select
+
     from scoring.records import migrate
+    from scoring.records.database import RecordsUnavailable
     from scoring.records.decisions import DecisionBook
     from scoring.records.tables import CHAIN_HEAD, DECISIONS, PURGED_LINKS
 
@@ -102,6 +110,7 @@ def migrate(url: Url = None) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from scoring.records import migrate as migrations
+    from scoring.records.database import RecordsUnavailable
 
     database = _database(url, migrate=False, must_exist=False)
     try:
@@ -149,6 +158,7 @@ def audit_purge(
     Each purged decision leaves a purged link (its number, id and hash), so the chain still
     verifies; inquiries are deleted.
     """
+    from scoring.records.database import RecordsUnavailable
     from scoring.records.decisions import DecisionBook
     from scoring.records.retention import purge_inquiries
 
@@ -193,6 +203,7 @@ def outcomes(
     url: Url = None,
 ) -> None:
     """Record whether granted credits were repaid or defaulted: all rows, or none."""
+    from scoring.records.database import RecordsUnavailable
     from scoring.records.outcomes import HEADER, OutcomeFileError, import_outcomes
 
     if not file.is_file():

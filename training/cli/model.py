@@ -198,7 +198,7 @@ def score(
 
     try:
         file_scoring.output_format(output)
-        scorer = CreditModel.from_store(model)
+        scorer = CreditModel.from_store(model, explainer=reasons)  # LightGBM only for reasons
         partitioned = scheduler is not None or is_partitioned(input_file)  # docs/scaling.md
         frames = {} if partitioned else file_scoring.read_applications(input_file)
     except (ModelLoadError, SchemaError, FileNotFoundError, ValueError) as error:

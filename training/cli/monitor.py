@@ -18,7 +18,6 @@ import typer
 
 from scoring.monitoring.bins import NoReferenceBins
 from scoring.monitoring.stability import ACT, WATCH
-from scoring.records.database import RecordsDatabase, RecordsUnavailable
 from training.cli.common import console, fail
 from training.cli.service import service_settings
 
@@ -54,6 +53,7 @@ def monitor_command(
 ) -> None:
     """Compare a period's applications and scores with the training reference; write the
     report; exit 0, 3 (watch), 4 (act) or 5 (no data)."""
+    from scoring.records.database import RecordsDatabase, RecordsUnavailable  # start-up of `score`
     from training.monitoring.html import render_report
     from training.monitoring.run import EXIT_STATUS, UnknownModel, monitor
 

@@ -113,6 +113,21 @@ def test_a_damaged_model_text_is_refused_naming_the_entry(credit_model, entry_co
         CreditModel(entry_copy, credit_model.tag, credit_model.metadata)
 
 
+def test_without_its_explainer_an_entry_scores_and_explains_on_demand(credit_model, entry_copy):
+    """``explainer=False`` (scoring a file without reasons): model.txt is read at the first
+    explanation, which gives the same contributions, or ModelLoadError if it is damaged."""
+    rows = np.asarray(read_parity_sample(entry_copy / store.PARITY_FILE, TAG)[0][:5])
+    lazy = CreditModel(entry_copy, credit_model.tag, credit_model.metadata, explainer=False)
+    np.testing.assert_array_equal(
+        lazy.explain(rows).contributions, credit_model.explain(rows).contributions
+    )
+    (entry_copy / store.TEXT_FILE).write_text("not a LightGBM model\n" * 10)
+    damaged = CreditModel(entry_copy, credit_model.tag, credit_model.metadata, explainer=False)
+    np.testing.assert_array_equal(damaged.predict_proba(rows), credit_model.predict_proba(rows))
+    with pytest.raises(ModelLoadError, match=f"model {credit_model.tag} at .* cannot be loaded"):
+        damaged.explain(rows)
+
+
 @pytest.mark.parametrize("tag", ["credit_scoring:nosuchversion", "no_such_model"])
 def test_a_missing_entry_says_how_to_train_one(tag):
     """An unknown tag ends with ModelLoadError telling the user how to get a model."""
