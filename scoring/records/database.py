@@ -48,7 +48,16 @@ os.register_at_fork(after_in_child=_new_engine_lock)
 
 
 class RecordsUnavailable(RuntimeError):
-    """The records database cannot be written or read; the service must not answer (503)."""
+    """The records database cannot be written or read; the service must not answer (503).
+
+    ``str()`` names the database (its URL, password masked) and the driver's words, for
+    operators and the logs; :attr:`public` says what kind of failure it is without them, for
+    API callers, who need not learn the database's host, user or name.
+    """
+
+    def __init__(self, message: str, public: str | None = None) -> None:
+        super().__init__(message)
+        self.public = public or message
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,7 @@ class RecordsDatabase:
             # CommandError: the database is at a revision this code does not know (a newer
             # release migrated it): 503 and the reason, never a traceback.
             self._reset()
-            raise RecordsUnavailable(self.message(error)) from error
+            raise RecordsUnavailable(self.message(error), _public_message(error)) from error
 
     def _process_engine(self) -> Engine:
         pid = os.getpid()
@@ -217,6 +226,18 @@ class RecordsDatabase:
         for secret in self._secrets:
             message = message.replace(secret, "***")
         return message
+
+
+def _public_message(error: BaseException) -> str:
+    """What a caller may read of ``error``: the kind of failure, never where."""
+    cause = getattr(error, "orig", None) or error
+    if getattr(cause, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        kind = "it is locked by another writer"
+    elif isinstance(error, CommandError):
+        kind = "it is at a schema revision this release does not know"
+    else:
+        kind = "it cannot be reached, or refused the operation"
+    return f"records database unavailable: {kind}"
 
 
 def _append(raw: Any, dialect: str, statements: Sequence[tuple[str, list[Any]]]) -> None:

@@ -86,7 +86,7 @@ class DecisionDesk:
         except DecisionConflict as error:
             raise Conflict(error.message) from error
         except RecordsUnavailable as error:
-            raise Unavailable(f"decision not recorded: {error}") from error
+            raise Unavailable.records("decision not recorded", error) from error
         return DecisionReceipt(**_record_fields(decision), replayed=replayed)
 
     def history(self, client_id: int) -> DecisionHistory:
@@ -149,7 +149,7 @@ class DecisionDesk:
         try:
             return query()
         except RecordsUnavailable as error:
-            raise Unavailable(str(error)) from error
+            raise Unavailable.records("records not read", error) from error
 
 
 def _record_fields(decision: Decision) -> dict[str, Any]:

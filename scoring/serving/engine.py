@@ -63,6 +63,13 @@ class ClientNotFound(ServiceError):
 class Unavailable(ServiceError):
     status = 503
 
+    @classmethod
+    def records(cls, doing: str, error: RecordsUnavailable) -> Unavailable:
+        """The 503 of a records database failure while ``doing``: the log gets the cause,
+        naming the database; the caller gets its kind, never the database's address."""
+        logger.warning("%s: %s", doing, error)
+        return cls(f"{doing}: {error.public}")
+
 
 class Forbidden(ServiceError):
     status = 403
@@ -238,7 +245,7 @@ class ScoringEngine:
         except NoReferenceBins as error:
             raise Unavailable(str(error)) from error
         except RecordsUnavailable as error:
-            raise Unavailable(f"monitoring unavailable: {error}") from error
+            raise Unavailable.records("monitoring unavailable", error) from error
 
     def features(self, request: schemas.ApplicationSource) -> tuple[int | None, np.ndarray]:
         """The application's id (when it has one) and its model features."""
@@ -345,7 +352,7 @@ class ScoringEngine:
         try:
             self.inquiries.record(inquiries, shadows)
         except RecordsUnavailable as error:
-            raise Unavailable(f"score not returned: {error}") from error
+            raise Unavailable.records("score not returned", error) from error
 
 
 def _inquiry(

@@ -53,5 +53,5 @@ def sign_in(users: Users, request: LoginRequest) -> SignedIn:
             raise Throttled(str(error), error.retry_after) from error
         raise LoginFailed(str(error)) from error
     except RecordsUnavailable as error:
-        raise Unavailable(str(error)) from error
+        raise Unavailable.records("sign-in not checked", error) from error
     return SignedIn(username=request.username, role=role)

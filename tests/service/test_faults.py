@@ -67,8 +67,9 @@ def test_no_score_or_decision_without_its_record_and_recovery(model_tag, tmp_pat
         {"application": APPLICATION, "final_decision": "refused", "idempotency_key": "faults-01",
          "reason": "affordability"}
     )  # fmt: skip
-    with pytest.raises(Unavailable, match="records database unavailable"):
+    with pytest.raises(Unavailable, match="records database unavailable") as refused:
         engine.predict(request, CALLER)
+    assert str(database) not in refused.value.message, "the caller must not learn its path"
     with pytest.raises(Unavailable, match="decision not recorded"):
         DecisionDesk(engine).decide(decision, CALLER)
     database.rmdir()

@@ -105,6 +105,7 @@ def test_locked_database_fails_closed_then_recovers(tmp_path: Path) -> None:
     message = str(caught.value)
     assert message.startswith("records database unavailable")
     assert str(path) in message and "database is locked" in message
+    assert caught.value.public == "records database unavailable: it is locked by another writer"
     holder.execute("ROLLBACK")
     holder.close()
     log.record([inquiry()])
@@ -290,3 +291,14 @@ def test_concurrent_workers_on_postgresql(postgres: Cluster, parent_engine: bool
     if parent_engine:
         assert database.healthy()
     _run_writers(database)
+
+
+def test_a_caller_learns_the_kind_of_failure_never_where_the_database_is() -> None:
+    """The log's message names the server, user and database; the caller's names none."""
+    url = "postgresql+psycopg://ledger_owner:s3cret@127.0.0.1:9/credit_ledger"
+    log = InquiryLog(RecordsDatabase(url, busy_timeout=1))
+    with pytest.raises(RecordsUnavailable) as caught:
+        log.record([inquiry()])
+    logged, public = str(caught.value), caught.value.public
+    assert "ledger_owner" in logged and "credit_ledger" in logged and "s3cret" not in logged
+    assert public == "records database unavailable: it cannot be reached, or refused the operation"
