@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import cast
 
@@ -59,6 +60,20 @@ def start_service(env: dict[str, str], port: int) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
+    """The URL of a `bentoml serve` on a free port, once ready; its process group is killed on
+    exit (tests that signal the process itself use :func:`start_service`)."""
+    port = free_port()
+    process = start_service(env, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, process)
+        yield url
+    finally:
+        stop(process)
 
 
 def start_dashboard(env: dict[str, str], port: int) -> subprocess.Popen:

@@ -31,7 +31,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from devtools.servers import free_port, start_service, stop, wait_ready  # noqa: E402
+from devtools.servers import serving  # noqa: E402
 from scoring.features import FeatureMatrix, build_batch  # noqa: E402
 from scoring.model.scorer import CreditModel  # noqa: E402
 from scoring.schema import APPLICATION_TRAIN  # noqa: E402
@@ -188,11 +188,5 @@ def asgi_client(service_env: dict[str, str]) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def server(service_env: dict[str, str]) -> Iterator[str]:
     """A real `bentoml serve` subprocess; its whole process group is killed afterwards."""
-    port = free_port()
-    process = start_service(service_env, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, process)
+    with serving(service_env) as url:
         yield url
-    finally:
-        stop(process)

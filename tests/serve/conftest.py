@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from devtools.servers import free_port, start_service, stop, wait_ready
+from devtools.servers import serving
 
 
 @pytest.fixture(scope="module")
@@ -17,11 +17,5 @@ def own_server(
 ) -> Iterator[str]:
     """A real `bentoml serve` on a new SQLite records file; its process group is killed after."""
     records = tmp_path_factory.mktemp("own-records") / "records.sqlite"
-    port = free_port()
-    process = start_service({**service_env, "CREDIT_AUDIT_DB_URL": f"sqlite:///{records}"}, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(url, process)
+    with serving({**service_env, "CREDIT_AUDIT_DB_URL": f"sqlite:///{records}"}) as url:
         yield url
-    finally:
-        stop(process)

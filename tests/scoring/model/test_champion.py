@@ -101,15 +101,21 @@ def test_the_alias_names_the_registered_champion(
 def test_without_a_registry_the_one_packed_entry_is_the_champion(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As inside a Bento: no registry, the champion packed, and perhaps a shadow beside it."""
+    """As inside a Bento: no registry, the champion packed, and perhaps a shadow beside it.
+    The entries go to the session's store (BentoML fixed it at import), so they are deleted
+    after: the session's model fixture refuses a store it did not fill."""
     monkeypatch.setenv("BENTOML_HOME", str(tmp_path))  # no registry there
     assert resolve_tag("packed_probe:champion") == "packed_probe:champion", "nothing: unchanged"
-    tags = []
-    for _ in range(2):
-        with bentoml.models.create("packed_probe") as entry:
-            (Path(entry.path) / "weights").write_text("1")
-        tags.append(str(entry.tag))
-        if len(tags) == 1:
-            assert resolve_tag("packed_probe:champion") == tags[0]
-    assert resolve_tag("packed_probe:champion") == "packed_probe:champion", "two: ambiguous"
-    assert resolve_tag("packed_probe:champion", shadow=tags[1]) == tags[0]
+    tags: list[str] = []
+    try:
+        for _ in range(2):
+            with bentoml.models.create("packed_probe") as entry:
+                (Path(entry.path) / "weights").write_text("1")
+            tags.append(str(entry.tag))
+            if len(tags) == 1:
+                assert resolve_tag("packed_probe:champion") == tags[0]
+        assert resolve_tag("packed_probe:champion") == "packed_probe:champion", "two: ambiguous"
+        assert resolve_tag("packed_probe:champion", shadow=tags[1]) == tags[0]
+    finally:
+        for tag in tags:
+            bentoml.models.delete(tag)
