@@ -102,8 +102,10 @@ def test_without_a_registry_the_one_packed_entry_is_the_champion(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """As inside a Bento: no registry, the champion packed, and perhaps a shadow beside it.
-    The entries go to the session's store (BentoML fixed it at import), so they are deleted
-    after: the session's model fixture refuses a store it did not fill."""
+    The entries go to the session's store, deleted after: BentoML binds its store at first
+    use, so it is used before BENTOML_HOME changes (else, run first, this test would bind it
+    here), and the session's model fixture refuses a store it did not fill."""
+    bentoml.models.list()
     monkeypatch.setenv("BENTOML_HOME", str(tmp_path))  # no registry there
     assert resolve_tag("packed_probe:champion") == "packed_probe:champion", "nothing: unchanged"
     tags: list[str] = []
