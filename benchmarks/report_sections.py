@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import NullFormatter
 
 from benchmarks import report_batch, report_http, report_lifecycle, report_records, report_scale
 from benchmarks import report_speed as speed
@@ -108,6 +109,11 @@ def _duration(seconds: float) -> str:
     )
 
 
+def _count(value: float) -> str:
+    """20,000 or 63.9 M: a tick label that fits."""
+    return f"{value / 1e6:.1f} M" if value >= 1e6 else f"{value:,.0f}"
+
+
 def pipeline_scale(result: dict, out_dir: Path) -> Section:
     scales = sorted(result["scales"], key=lambda r: r["clients"])
     figure, axes = plt.subplots(1, 3, figsize=(11, 3.4))
@@ -119,10 +125,15 @@ def pipeline_scale(result: dict, out_dir: Path) -> Section:
         axes[0].plot(clients, wall, "o-", color=colour, label=stage)
         axes[1].plot(history, wall, "o-", color=colour, label=stage)
         axes[2].plot(clients, memory, "o-", color=colour, label=stage)
+    ticks = {"clients": [r["clients"] for r in scales],
+             "history rows": [r["history_rows"] for r in scales]}  # fmt: skip
     for axis, xlabel, ylabel in zip(axes, ["clients", "history rows", "clients"],
                                     ["wall time (s)", "wall time (s)", "peak memory (GiB)"],
                                     strict=True):  # fmt: skip
         axis.set(xscale="log", yscale="log", xlabel=xlabel, ylabel=ylabel)
+        # The scales measured as the only labels: log axes' minor labels overlap here.
+        axis.set_xticks(ticks[xlabel], [_count(v) for v in ticks[xlabel]])
+        axis.xaxis.set_minor_formatter(NullFormatter())
         axis.legend(fontsize=7)
     rows = []
     for r in scales:
