@@ -118,7 +118,8 @@ bento: setup ## Build the Bento (service.py, the scoring package and the model) 
 # containerize time (bentoml/BentoML#5566); from / the temporary build context is inside it.
 container: bento ## Build the OCI image IMAGE=credit-scoring (Docker, else buildah; docs/container.md)
 	@if docker info >/dev/null 2>&1; then \
-		version=$$(basename "$$($(BENTOML) get $(BENTO) -o path)") && cd / && \
+		version=$$($(PY) -c 'import sys, bentoml; print(bentoml.get(sys.argv[1]).tag.version)' \
+			$(BENTO)) && cd / && \
 		$(BENTOML) containerize $(BENTO) --opt build-arg=UV_VERSION=$(UV_VERSION) \
 			-t $(IMAGE):$$version -t $(IMAGE):latest && \
 		docker image ls $(IMAGE):$$version; \

@@ -38,7 +38,8 @@ if ! buildah inspect --type image "$base" >/dev/null 2>&1; then
   "$root/scripts/container-base.sh"
 fi
 
-version=$(basename "$("$bentoml" get "$bento" -o path)")
+# From Python: `bentoml get -o path` wraps a long store path over two lines.
+version=$("$root/.venv/bin/python" -c 'import sys, bentoml; print(bentoml.get(sys.argv[1]).tag.version)' "$bento")
 build_args=()
 [[ -z ${UV_VERSION:-} ]] || build_args=(--opt "build-arg=UV_VERSION=$UV_VERSION")
 # BentoML >= 1.4.36 refuses, at containerize time, a dockerfile_template outside the working

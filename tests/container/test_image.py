@@ -82,6 +82,12 @@ def test_image_serves_scores_decisions_and_letters_with_the_token_and_refuses_wi
         prediction = scored.json()
         assert 0.0 <= prediction["probability"] <= 1.0
         assert prediction["recommendation"] in ("granted", "refused", "review")
+        # A batch read column-wise (msgspec, pyarrow): the image holds the batch path's stack.
+        batch = {"applications": [{"application": {**APPLICATION_EXAMPLE, "SK_ID_CURR": i}}
+                                  for i in (7001, 7002)]}  # fmt: skip
+        batched = client.post("/predict_batch", json=batch, headers=auth)
+        assert batched.status_code == 200, batched.text
+        assert [r["client_id"] for r in batched.json()["results"]] == [7001, 7002]
         refusal = {**body, "final_decision": "refused", "reason": "affordability",
                    "idempotency_key": "container-smoke-1"}  # fmt: skip
         decided = client.post("/decisions", json=refusal, headers=auth)
@@ -101,11 +107,11 @@ def test_image_serves_scores_decisions_and_letters_with_the_token_and_refuses_wi
     # Stopped, process group and workers included: nothing answers any more.
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}/readyz", trust_env=False, timeout=2)
-    # The score and the decision went to the records on the volume, written by the service's
-    # own user.
+    # The scores (one alone, two in a batch) and the decision went to the records on the
+    # volume, written by the service's own user.
     records = data / "audit.sqlite"
     assert records.is_file(), f"no records in the volume: {sorted(os.listdir(data))}"
     assert records.stat().st_uid != 0
     database = RecordsDatabase(f"sqlite:///{records}")
-    assert InquiryLog(database).count() == 1
+    assert InquiryLog(database).count() == 3
     assert DecisionBook(database).count() == 1 and DecisionBook(database).verify() == []
