@@ -11,9 +11,9 @@ Over HTTP, a real ``bentoml serve`` with one worker gets the same bodies back to
 code, then the code of commit ``--before`` (extracted with ``git archive``) served alike.
 
 Two kinds of body: ``example``, the API page's example application (25 fields) under 10,000
-distinct ``SK_ID_CURR`` (the body of ``service_latency.py``); ``real``, rows of the workspace's
-applications with every known field (~90). Six distinct bodies of each kind are cycled, so
-the drift capture counts every application as new, as in production.
+distinct ``SK_ID_CURR`` (the body the first batch figures were timed on); ``real``, rows of
+the workspace's applications with every known field (~90). Six distinct bodies of each kind
+are cycled, so the drift capture counts every application as new, as in production.
 
 Usage: .venv/bin/python benchmarks/batch_scoring.py [--quick] [--before 245b595] [--no-http]
 Writes benchmarks/results/batch_scoring.json (quick: results/raw/batch_scoring_quick.json).

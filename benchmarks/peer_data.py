@@ -9,7 +9,7 @@ Measures, on a full-scale portfolio:
    nearest neighbours; a datashader raster of every client);
 4. the same update as API aggregates: a FastAPI/uvicorn server holding the same frame
    answers the histogram and the raster over HTTP (keep-alive), plus a no-op endpoint for
-   the bare round trip. BentoML adds its own overhead on top (see service_latency.json).
+   the bare round trip. BentoML adds its own overhead on top (see http_load.json's floor).
 
 Usage: .venv/bin/python benchmarks/peer_data.py --data /tmp/full [--model TAG]
        .venv/bin/python benchmarks/peer_data.py --snapshot FILE   (skip the write)
