@@ -40,8 +40,8 @@ BENCHMARKS = {
     "pipeline_scale": ["pipeline_scale.py", "--keep"],
     # Features and batch scoring in memory vs Dask, and the partitioned generator (~10 min).
     "dask_scale": ["dask_scale.py"],
-    # 10x the Kaggle scale on Dask: features, batch scores, a 10 % sample trained (~15 min;
-    # the first run also generates the data, ~11 min and 4.2 GB, kept for the next).
+    # 10x the Kaggle scale on Dask: features, batch scores, a 10 % sample trained (~8 min;
+    # the first run also generates the data, ~6 min and 4.2 GB, kept for the next).
     "dask_scale_10x": ["dask_scale.py", "--ten-x"],
     "dashboard": ["dashboard_speed.py"],
     "dashboard_start": ["dashboard_start.py"],

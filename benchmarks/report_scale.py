@@ -1,7 +1,7 @@
 """Report section of features and batch scoring against scale, in memory and on Dask, up to
 10× the Kaggle scale (``benchmarks/dask_scale.py``).
 
-The 10× run (``dask_scale.py --ten-x``, about 15 minutes once its data is generated) writes a
+The 10× run (``dask_scale.py --ten-x``, about 8 minutes once its data is generated) writes a
 file of its own, ``dask_scale_10x.json``, that ``make bench`` produces but ``make bench
 QUICK=1`` does not: the section reads it when it is there and says how to produce it when it
 is not. The in-memory path was never run at 10×;
@@ -269,8 +269,9 @@ def _absent(result: dict) -> str:
         )
     clients = estimate.get("clients", 10 * KAGGLE_CLIENTS)
     return (
-        f"**10× not measured here**: `dask_scale_10x.json` is absent. `make bench` does not "
-        f"run it; produce it with `.venv/bin/python benchmarks/dask_scale.py --ten-x` "
+        f"**10× not measured here**: `dask_scale_10x.json` is absent. `make bench QUICK=1` "
+        f"does not run it; produce it with `make bench` or "
+        f"`.venv/bin/python benchmarks/dask_scale.py --ten-x` "
         f"({clients:,} clients, Dask only{cost}), then rebuild this page."
     )
 
@@ -303,7 +304,7 @@ def _plot(scales: list[dict], ten_x: dict | None, out_dir: Path) -> str:
     if ten_x is not None:
         _extrapolated(axes[2], largest["clients"], largest["csv_bytes"] / 1e9, ten_x["clients"],
                       THIRD, "o", "CSV at 10×: extrapolated, not written")  # fmt: skip
-        axes[0].set_title("10×: Dask only, measured under load", fontsize=9)
+        axes[0].set_title("10×: Dask only (in memory: not run)", fontsize=9)
         axes[1].set_title("hollow markers: extrapolated, not measured", fontsize=9)
     labels = ("wall time (s)", "peak memory, sum of processes (GiB)", "disk (GB)")
     for axis, ylabel in zip(axes, labels, strict=True):
