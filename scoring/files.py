@@ -62,7 +62,7 @@ def read_table(
             _check_text(source, name)
         raw = _read_csv(source, table, name, strict)
     _check_rows(len(raw), name, max_rows)
-    return validate_frame(raw, table, name, strict=strict)
+    return validate_frame(raw, table, name, strict=strict, copy=False)  # raw dies here
 
 
 def write_table(frame: pd.DataFrame, fmt: Format, target: Path | None = None) -> bytes:

@@ -31,13 +31,10 @@ import pyarrow.compute as pc
 
 from scoring.columns import MISSING_CODE, Columns
 from scoring.policy import Purpose
-from scoring.schema import APPLICATION_TEST
 from scoring.schema.core import Column
-from scoring.serving.digests import struct_digests
+from scoring.serving.digests import FIELDS, struct_digests
 from scoring.serving.schemas import MAX_KEY, MAX_RECORDS
 from scoring.wording import Language
-
-FIELDS = {c.name: c for c in APPLICATION_TEST.columns if c.kind != "target"}
 
 
 def _value_type(column: Column) -> Any:

@@ -55,7 +55,7 @@ def application_digests(columns: Columns, keys: Sequence[int | None]) -> list[st
     pydantic's serialiser of the schema's types, unknown (None) left out."""
     names: list[str] = []
     values: list[list[Any]] = []
-    for name, column in _FIELDS.items():
+    for name, column in FIELDS.items():
         if column.kind == "key":
             names.append(name)
             values.append(list(keys))
@@ -77,10 +77,11 @@ def _field_type(column: Column) -> Any:
     return str if column.is_categorical else float
 
 
-_FIELDS = {c.name: c for c in APPLICATION_TEST.columns if c.kind != "target"}
+# An application's fields, in schema order (the outcome is never an input).
+FIELDS = {c.name: c for c in APPLICATION_TEST.columns if c.kind != "target"}
 # The request model's fields as a TypedDict (pydantic needs typing_extensions' on 3.11).
 _Record = cast(Any, TypedDict)(
-    "_Record", {name: NotRequired[_field_type(c) | None] for name, c in _FIELDS.items()}
+    "_Record", {name: NotRequired[_field_type(c) | None] for name, c in FIELDS.items()}
 )
 _RECORD: TypeAdapter[Any] = TypeAdapter(_Record)
 _ENCODER = msgspec.json.Encoder()

@@ -170,6 +170,19 @@ def test_valid_frame_is_typed_as_the_schema_declares() -> None:
     assert set(frame_to_columns(typed, table)) == set(table.names)
 
 
+def test_the_result_is_a_copy_unless_the_caller_gives_its_frame_up() -> None:
+    """The scenarios keep their reference frames: changing a validated copy must leave them
+    alone; a file just read (copy=False) lends its columns instead of copying them."""
+    table = TABLES["application_train"]
+    raw = make_raw("application_train").astype({"AMT_CREDIT": np.float64})
+    before = raw["AMT_CREDIT"].to_numpy().copy()
+    typed = validate_frame(raw, table, "app.csv")
+    typed.loc[0, "AMT_CREDIT"] = -1.0
+    np.testing.assert_array_equal(raw["AMT_CREDIT"].to_numpy(), before)
+    lent = validate_frame(raw, table, "app.csv", copy=False)
+    assert np.shares_memory(lent["AMT_CREDIT"].to_numpy(), raw["AMT_CREDIT"].to_numpy())
+
+
 def test_unknown_columns_are_dropped_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     frame = make_raw("bureau").assign(MY_NOTE="x", OTHER=1)
     with caplog.at_level(logging.WARNING):

@@ -77,15 +77,17 @@ def score_partition(
 ) -> pd.DataFrame:
     """Task: the scores of partition ``index``'s applications, on this worker's one thread."""
     frames = partition_frames(index, layout, application)
-    return score_frames(_load(model), frames, application, reasons, threads=1)
+    scorer = _load(model, explainer=reasons is not None)
+    return score_frames(scorer, frames, application, reasons, threads=1)
 
 
-def _load(model: ModelRef) -> CreditModel:
-    """The model, loaded once per worker process."""
+def _load(model: ModelRef, explainer: bool) -> CreditModel:
+    """The model, loaded once per worker process; its explainer (LightGBM) only for reasons,
+    as ``python -m training score`` loads it."""
     key = (model.root, model.tag)
     if key not in _LOADED:
         try:
-            _LOADED[key] = CreditModel(Path(model.root), model.tag, model.metadata)
+            _LOADED[key] = CreditModel(Path(model.root), model.tag, model.metadata, explainer)
         except ModelLoadError as error:
             raise PartitionError(
                 f"a worker cannot load model {model.tag} from {model.root}: {error}; every "
